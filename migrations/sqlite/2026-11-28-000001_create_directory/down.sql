@@ -1,0 +1,12 @@
+DROP TABLE directory_version;
+DROP TABLE dataset_state;
+DROP TABLE imports;
+DROP TABLE geocode_cache;
+DROP TABLE postcode_districts;
+DROP TABLE postcodes;
+DROP TABLE registry_stats;
+DROP TABLE postcode_areas;
+DROP TABLE referral_rules;
+DROP TABLE treatment_topics;
+DROP TABLE registries;
+DROP TABLE centres;

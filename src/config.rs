@@ -1,0 +1,257 @@
+//! Settings read once from the environment, shared by the server and the CLI.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Which database to use, decided from the scheme of `DATABASE_URL` alone.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// An embedded SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL server (`postgres://` or `postgresql://` URL).
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub const DEFAULT: &'static str = "var/directory.db";
+
+    /// `postgres://…` / `postgresql://…` → PostgreSQL; `sqlite://path`, `sqlite:path`,
+    /// `file:path` or a plain path → SQLite. Anything else with a scheme is refused rather than
+    /// guessed (a keyword DSN such as `host=… dbname=…` would otherwise become a file name).
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(Self::Sqlite(PathBuf::from(Self::DEFAULT)));
+        }
+        let lower = raw.to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            return Ok(Self::Postgres(raw.to_string()));
+        }
+        for prefix in ["sqlite://", "sqlite:", "file:"] {
+            if lower.starts_with(prefix) {
+                let path = &raw[prefix.len()..];
+                if path.is_empty() {
+                    return Err(format!("DATABASE_URL '{raw}' has no file path"));
+                }
+                return Ok(Self::Sqlite(PathBuf::from(path)));
+            }
+        }
+        if let Some((scheme, _)) = raw.split_once("://") {
+            return Err(format!(
+                "DATABASE_URL scheme '{scheme}://' is not supported; use postgres://…, sqlite://PATH or a file path"
+            ));
+        }
+        if raw.contains('=') && raw.contains(' ') {
+            return Err(format!(
+                "DATABASE_URL '{raw}' looks like a keyword connection string; use a postgres://user@host/db URL"
+            ));
+        }
+        Ok(Self::Sqlite(PathBuf::from(raw)))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Shows the URL without any password.
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(p) => write!(f, "sqlite:{}", p.display()),
+            Self::Postgres(url) => write!(f, "{}", redact_password(url)),
+        }
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The online geocoder setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GeocoderSetting {
+    Off,
+    /// Base URL of a postcodes.io-compatible API.
+    Url(String),
+}
+
+impl GeocoderSetting {
+    pub const DEFAULT_URL: &'static str = "https://api.postcodes.io";
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let t = raw.trim();
+        match t.to_ascii_lowercase().as_str() {
+            "" | "on" | "postcodes.io" => Ok(Self::Url(Self::DEFAULT_URL.to_string())),
+            "off" | "none" | "false" | "0" => Ok(Self::Off),
+            lower if lower.starts_with("http://") || lower.starts_with("https://") => {
+                Ok(Self::Url(t.trim_end_matches('/').to_string()))
+            }
+            _ => Err(format!(
+                "GEOCODER '{t}' is not understood; use off or an http(s) URL of a postcodes.io-compatible API"
+            )),
+        }
+    }
+}
+
+/// Everything the process is configured with.
+#[derive(Clone)]
+pub struct Settings {
+    pub database: DatabaseUrl,
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub admin_token: Option<String>,
+    pub geocoder: GeocoderSetting,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database", &self.database)
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "(set, hidden)"),
+            )
+            .field("geocoder", &self.geocoder)
+            .finish()
+    }
+}
+
+impl Settings {
+    pub const DEFAULT_BIND: &'static str = "127.0.0.1:8080";
+    pub const DEFAULT_DATA_DIR: &'static str = "data";
+
+    /// Read settings from the process environment.
+    pub fn from_env() -> Result<Self, String> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Read settings through a lookup function (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let database = DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_default())?;
+        let bind_raw = get("BIND")
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| Self::DEFAULT_BIND.to_string());
+        let bind = bind_raw.trim().parse().map_err(|_| {
+            format!("BIND '{bind_raw}' is not an address:port such as 127.0.0.1:8080")
+        })?;
+        let data_dir = PathBuf::from(
+            get("DATA_DIR")
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| Self::DEFAULT_DATA_DIR.to_string()),
+        );
+        let admin_token = get("ADMIN_TOKEN").filter(|s| !s.trim().is_empty());
+        if let Some(token) = &admin_token {
+            if token.len() < 16 {
+                return Err(
+                    "ADMIN_TOKEN is shorter than 16 characters; use a long random secret"
+                        .to_string(),
+                );
+            }
+        }
+        let geocoder = GeocoderSetting::parse(&get("GEOCODER").unwrap_or_default())?;
+        Ok(Self {
+            database,
+            bind,
+            data_dir,
+            admin_token,
+            geocoder,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_embedded_sqlite_on_localhost() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(
+            s.database,
+            DatabaseUrl::Sqlite(PathBuf::from("var/directory.db"))
+        );
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.data_dir, PathBuf::from("data"));
+        assert_eq!(s.admin_token, None);
+        assert_eq!(
+            s.geocoder,
+            GeocoderSetting::Url("https://api.postcodes.io".into())
+        );
+    }
+
+    #[test]
+    fn backend_is_chosen_from_the_scheme() {
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@localhost/db")
+                .unwrap()
+                .backend_name(),
+            "postgres"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://u@localhost/db")
+                .unwrap()
+                .backend_name(),
+            "postgres"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/x.db").unwrap(),
+            DatabaseUrl::Sqlite(PathBuf::from("/tmp/x.db"))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("var/x.db").unwrap(),
+            DatabaseUrl::Sqlite(PathBuf::from("var/x.db"))
+        );
+        assert!(DatabaseUrl::parse("mysql://u@h/db").is_err());
+        assert!(DatabaseUrl::parse("host=localhost dbname=test").is_err());
+    }
+
+    #[test]
+    fn passwords_never_print() {
+        let url = DatabaseUrl::parse("postgres://app:s3cret@db:5432/dir").unwrap();
+        assert_eq!(format!("{url:?}"), "postgres://app:***@db:5432/dir");
+        let s = settings(&[("ADMIN_TOKEN", "a-very-long-admin-token")]).unwrap();
+        assert!(!format!("{s:?}").contains("a-very-long-admin-token"));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        assert!(settings(&[("BIND", "nowhere")])
+            .unwrap_err()
+            .contains("BIND"));
+        assert!(settings(&[("GEOCODER", "maybe")])
+            .unwrap_err()
+            .contains("GEOCODER"));
+        assert!(settings(&[("ADMIN_TOKEN", "short")])
+            .unwrap_err()
+            .contains("ADMIN_TOKEN"));
+        assert_eq!(
+            settings(&[("GEOCODER", "off")]).unwrap().geocoder,
+            GeocoderSetting::Off
+        );
+    }
+}

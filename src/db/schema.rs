@@ -1,0 +1,181 @@
+//! Diesel table definitions, shared by both backends (the migrations of each define the same
+//! columns with the same SQL types).
+
+diesel::table! {
+    centres (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        hospital -> Text,
+        organisation -> Text,
+        address -> Text,
+        town -> Text,
+        postcode -> Text,
+        nation -> Text,
+        lat -> Double,
+        lon -> Double,
+        phone -> Text,
+        website -> Text,
+        age_min -> Nullable<Integer>,
+        age_max -> Nullable<Integer>,
+        tya_role -> Nullable<Text>,
+        services -> Text,
+        tct_unit -> Nullable<Bool>,
+        notes -> Text,
+        source -> Text,
+        last_verified -> Text,
+        unverified -> Text,
+    }
+}
+
+diesel::table! {
+    registries (nation) {
+        nation -> Text,
+        name -> Text,
+        short_name -> Text,
+        organisation -> Text,
+        website -> Text,
+        publishes -> Text,
+        phone -> Text,
+        notes -> Text,
+        source -> Text,
+        last_verified -> Text,
+        unverified -> Text,
+    }
+}
+
+diesel::table! {
+    treatment_topics (slug) {
+        slug -> Text,
+        condition -> Text,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        related_service -> Nullable<Text>,
+        sort_order -> Integer,
+        source -> Text,
+        last_verified -> Text,
+        unverified -> Text,
+    }
+}
+
+diesel::table! {
+    referral_rules (id) {
+        id -> Text,
+        nation -> Text,
+        age_min -> Integer,
+        age_max -> Integer,
+        setting -> Text,
+        rule -> Text,
+        details -> Text,
+        source -> Text,
+        last_verified -> Text,
+        unverified -> Text,
+    }
+}
+
+diesel::table! {
+    postcode_areas (area) {
+        area -> Text,
+        name -> Text,
+        nation -> Text,
+        also_in -> Text,
+        lat -> Double,
+        lon -> Double,
+        notes -> Text,
+        source -> Text,
+        last_verified -> Text,
+        unverified -> Text,
+    }
+}
+
+diesel::table! {
+    registry_stats (id) {
+        id -> Text,
+        nation -> Text,
+        period -> Text,
+        cancer -> Text,
+        age_band -> Text,
+        sex -> Text,
+        measure -> Text,
+        value -> Double,
+        notes -> Text,
+        source -> Text,
+        last_verified -> Text,
+        unverified -> Text,
+    }
+}
+
+diesel::table! {
+    postcodes (postcode) {
+        postcode -> Text,
+        outcode -> Text,
+        lat -> Double,
+        lon -> Double,
+        nation -> Nullable<Text>,
+        terminated -> Bool,
+    }
+}
+
+diesel::table! {
+    postcode_districts (outcode) {
+        outcode -> Text,
+        lat -> Double,
+        lon -> Double,
+        nation -> Nullable<Text>,
+        postcodes -> BigInt,
+    }
+}
+
+diesel::table! {
+    geocode_cache (postcode) {
+        postcode -> Text,
+        found -> Bool,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        nation -> Nullable<Text>,
+        fetched_at -> Text,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> BigInt,
+        dataset -> Text,
+        action -> Text,
+        status -> Text,
+        source -> Text,
+        sha256 -> Text,
+        rows_total -> BigInt,
+        rows_skipped -> BigInt,
+        added -> BigInt,
+        changed -> BigInt,
+        removed -> BigInt,
+        actor -> Text,
+        created_at -> Text,
+        directory_version -> BigInt,
+        restored_import_id -> Nullable<BigInt>,
+        content -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    dataset_state (dataset) {
+        dataset -> Text,
+        import_id -> BigInt,
+        content_import_id -> BigInt,
+        sha256 -> Text,
+        rows_total -> BigInt,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    directory_version (id) {
+        id -> Integer,
+        version -> BigInt,
+        updated_at -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(imports, dataset_state);

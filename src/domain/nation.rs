@@ -1,0 +1,92 @@
+//! The four UK nations, and the wider set of territories a postcode can belong to.
+
+use super::vocabulary;
+
+vocabulary! {
+    /// A nation of the United Kingdom: each has its own NHS and its own cancer registry.
+    Nation, "nation" {
+        England => "england",
+        Scotland => "scotland",
+        Wales => "wales",
+        NorthernIreland => "northern_ireland",
+    }
+}
+
+impl Nation {
+    /// The name people use ("Northern Ireland").
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Nation::England => "England",
+            Nation::Scotland => "Scotland",
+            Nation::Wales => "Wales",
+            Nation::NorthernIreland => "Northern Ireland",
+        }
+    }
+}
+
+vocabulary! {
+    /// Where a postcode area lies: a UK nation, or a Crown Dependency (Guernsey, Jersey, the
+    /// Isle of Man), which use UK-style postcodes but are not part of the UK and have health
+    /// services of their own.
+    Territory, "nation" {
+        England => "england",
+        Scotland => "scotland",
+        Wales => "wales",
+        NorthernIreland => "northern_ireland",
+        CrownDependency => "crown_dependency",
+    }
+}
+
+impl Territory {
+    /// The UK nation, or `None` for a Crown Dependency.
+    pub fn nation(self) -> Option<Nation> {
+        match self {
+            Territory::England => Some(Nation::England),
+            Territory::Scotland => Some(Nation::Scotland),
+            Territory::Wales => Some(Nation::Wales),
+            Territory::NorthernIreland => Some(Nation::NorthernIreland),
+            Territory::CrownDependency => None,
+        }
+    }
+}
+
+impl From<Nation> for Territory {
+    fn from(n: Nation) -> Self {
+        match n {
+            Nation::England => Territory::England,
+            Nation::Scotland => Territory::Scotland,
+            Nation::Wales => Territory::Wales,
+            Nation::NorthernIreland => Territory::NorthernIreland,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Vocabulary;
+
+    #[test]
+    fn parses_wire_names_case_insensitively() {
+        assert_eq!(
+            Nation::parse(" Northern_Ireland "),
+            Ok(Nation::NorthernIreland)
+        );
+        assert_eq!("wales".parse::<Nation>(), Ok(Nation::Wales));
+    }
+
+    #[test]
+    fn unknown_nation_lists_the_allowed_values() {
+        let err = Nation::parse("ulster").unwrap_err();
+        assert_eq!(
+            err,
+            "unknown nation 'ulster'; allowed: england, scotland, wales, northern_ireland"
+        );
+    }
+
+    #[test]
+    fn crown_dependencies_are_not_nations() {
+        assert_eq!(Territory::CrownDependency.nation(), None);
+        assert_eq!(Territory::Wales.nation(), Some(Nation::Wales));
+    }
+}

@@ -1,0 +1,108 @@
+//! The HTTP service: application state, the route list, and a server that binds its own
+//! listener (so tests can start it on port 0).
+
+mod api;
+pub mod error;
+mod params;
+mod views;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{middleware, web, App, HttpServer};
+
+use crate::config::Settings;
+use crate::db::Database;
+use crate::index::Directory;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Database,
+    pub directory: Arc<Directory>,
+    pub settings: Settings,
+}
+
+/// Every route of the service.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(api::healthz)
+        .service(api::readyz)
+        .service(api::list_centres)
+        .service(api::get_centre)
+        .service(api::list_registries)
+        .service(api::get_registry)
+        .service(api::list_treatment)
+        .service(api::get_treatment);
+}
+
+/// A running server and the port it listens on.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Bind the listener and build the server (it runs when awaited).
+    pub fn build(
+        settings: Settings,
+        db: Database,
+        directory: Arc<Directory>,
+    ) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            db,
+            directory,
+            settings,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PathConfig::default().error_handler(|err, _| {
+                    error::ApiError::BadRequest {
+                        parameter: None,
+                        detail: err.to_string(),
+                    }
+                    .into()
+                }))
+                .wrap(middleware::Compress::default())
+                .wrap(access_log())
+                .configure(routes)
+                .default_service(web::to(not_found))
+        })
+        .client_request_timeout(Duration::from_secs(10))
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn not_found(
+    req: actix_web::HttpRequest,
+) -> Result<actix_web::HttpResponse, error::ApiError> {
+    Err(error::ApiError::NotFound(format!(
+        "there is nothing at {}; see /docs for the API",
+        params::shorten(req.path())
+    )))
+}
+
+/// One log line per request: status, method, route pattern and time. Never the query string
+/// or the raw path, which may hold a user's postcode.
+fn access_log() -> middleware::Logger {
+    middleware::Logger::new("%s %{METHOD}xi %{ROUTE}xi %Dms")
+        .custom_request_replace("METHOD", |req| req.method().to_string())
+        .custom_request_replace("ROUTE", |req| {
+            req.match_pattern()
+                .unwrap_or_else(|| "(unmatched)".to_string())
+        })
+}

@@ -1,0 +1,187 @@
+//! JSON API handlers: extract, parse, ask the snapshot, convert to wire types.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::error::ApiError;
+use super::params::{shorten, Params};
+use super::views::{CentreView, DatasetView, RegistryView, TopicSummaryView, TopicView};
+use super::AppState;
+use crate::domain::{CentreKind, Nation, Vocabulary};
+
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+/// Ready when the database answers and a directory with centres is loaded.
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let db = state.db.clone();
+    let version = web::block(move || -> Result<i64, crate::db::DbError> {
+        let mut conn = db.get()?;
+        Ok(crate::with_connection!(&mut conn, |c| { crate::db::Storage::directory_version(c) })?.0)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
+    let snapshot = state.directory.snapshot();
+    if snapshot.centres().is_empty() {
+        return Err(ApiError::Unavailable("no centres are loaded".into()));
+    }
+    Ok(HttpResponse::Ok().json(json!({
+        "status": "ready",
+        "database": state.db.backend_name(),
+        "dataset": {"version": snapshot.version, "stored_version": version},
+        "centres": snapshot.centres().len(),
+    })))
+}
+
+#[get("/api/v1/centres")]
+pub async fn list_centres(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let params = Params::parse(
+        req.query_string(),
+        &["kind", "nation", "service", "limit", "offset", "format"],
+    )?;
+    let kind = params.vocabulary::<CentreKind>("kind")?;
+    let nation = params.vocabulary::<Nation>("nation")?;
+    let services = params.vocabularies::<crate::domain::Service>("service")?;
+    let limit = params.integer("limit", 1, 1000)?.unwrap_or(100) as usize;
+    let offset = params
+        .integer("offset", 0, i64::from(u32::MAX))?
+        .unwrap_or(0) as usize;
+    if let Some(format) = params.one("format")? {
+        if format != "json" {
+            return Err(ApiError::bad_parameter(
+                "format",
+                format!(
+                    "format '{}' is not supported here; allowed: json",
+                    shorten(format)
+                ),
+            ));
+        }
+    }
+    let snapshot = state.directory.snapshot();
+    let matching: Vec<_> = snapshot
+        .centres()
+        .iter()
+        .filter(|c| kind.is_none_or(|k| c.kind == k))
+        .filter(|c| nation.is_none_or(|n| c.nation == n))
+        .filter(|c| services.iter().all(|s| c.offers(*s)))
+        .collect();
+    let results: Vec<CentreView> = matching
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|c| CentreView::from(*c))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "results": results,
+        "total": matching.len(),
+        "limit": limit,
+        "offset": offset,
+        "dataset": DatasetView::from(&*snapshot),
+    })))
+}
+
+#[get("/api/v1/centres/{id}")]
+pub async fn get_centre(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let snapshot = state.directory.snapshot();
+    let centre = snapshot
+        .centre(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no centre has the id '{}'", shorten(&id))))?;
+    let registry = snapshot
+        .registries
+        .get(&centre.nation)
+        .map(RegistryView::from);
+    Ok(HttpResponse::Ok().json(json!({
+        "centre": CentreView::from(centre),
+        "registry": registry,
+        "dataset": DatasetView::from(&*snapshot),
+    })))
+}
+
+#[get("/api/v1/registries")]
+pub async fn list_registries(state: web::Data<AppState>) -> HttpResponse {
+    let snapshot = state.directory.snapshot();
+    let results: Vec<RegistryView> = snapshot
+        .registries
+        .values()
+        .map(RegistryView::from)
+        .collect();
+    HttpResponse::Ok().json(json!({
+        "results": results,
+        "total": results.len(),
+        "dataset": DatasetView::from(&*snapshot),
+    }))
+}
+
+#[get("/api/v1/registries/{nation}")]
+pub async fn get_registry(
+    state: web::Data<AppState>,
+    nation: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let nation = Nation::parse(&nation).map_err(ApiError::NotFound)?;
+    let snapshot = state.directory.snapshot();
+    let registry = snapshot.registries.get(&nation).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "no registry is loaded for {}",
+            nation.display_name()
+        ))
+    })?;
+    Ok(HttpResponse::Ok().json(json!({
+        "registry": RegistryView::from(registry),
+        "dataset": DatasetView::from(&*snapshot),
+    })))
+}
+
+#[get("/api/v1/treatment")]
+pub async fn list_treatment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let params = Params::parse(req.query_string(), &["condition", "service"])?;
+    let condition = params.one("condition")?.map(str::to_ascii_lowercase);
+    let service = params.vocabulary::<crate::domain::Service>("service")?;
+    let snapshot = state.directory.snapshot();
+    let results: Vec<TopicSummaryView> = snapshot
+        .topics
+        .iter()
+        .filter(|t| condition.as_ref().is_none_or(|c| &t.condition == c))
+        .filter(|t| service.is_none_or(|s| t.related_service == Some(s)))
+        .map(TopicSummaryView::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "results": results,
+        "total": results.len(),
+        "dataset": DatasetView::from(&*snapshot),
+    })))
+}
+
+#[get("/api/v1/treatment/{slug}")]
+pub async fn get_treatment(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let snapshot = state.directory.snapshot();
+    let topic = snapshot
+        .topics
+        .iter()
+        .find(|t| t.slug == *slug)
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "no treatment topic has the slug '{}'",
+                shorten(&slug)
+            ))
+        })?;
+    Ok(HttpResponse::Ok().json(json!({
+        "topic": TopicView::from(topic),
+        "dataset": DatasetView::from(&*snapshot),
+    })))
+}

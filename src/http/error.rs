@@ -1,0 +1,134 @@
+//! The one API error type: every status code the API answers with is decided here.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::import::table::RowError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A query parameter or body the client can fix.
+    #[error("{detail}")]
+    BadRequest {
+        parameter: Option<String>,
+        detail: String,
+    },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{detail}")]
+    Unprocessable {
+        detail: String,
+        errors: Vec<RowError>,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("the service is not ready: {0}")]
+    Unavailable(String),
+    /// A fault of ours: logged with its cause, answered opaquely.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn bad_parameter(parameter: &str, detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            parameter: Some(parameter.to_string()),
+            detail: detail.into(),
+        }
+    }
+
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameter: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Vec<ProblemItem>>,
+}
+
+#[derive(Serialize)]
+struct ProblemItem {
+    line: u64,
+    column: Option<usize>,
+    column_name: Option<String>,
+    message: String,
+    text: String,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let title = match self {
+            Self::BadRequest { .. } => "Bad request",
+            Self::NotFound(_) => "Not found",
+            Self::Unprocessable { .. } => "The file is not valid",
+            Self::Conflict(_) => "Conflict",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Unavailable(_) => "Service unavailable",
+            Self::Internal(e) => {
+                tracing::error!(error = ?e, "request failed");
+                "Internal server error"
+            }
+        };
+        let detail = match self {
+            Self::Internal(_) => "Something went wrong on our side; please try again later.".into(),
+            other => other.to_string(),
+        };
+        let (parameter, errors) = match self {
+            Self::BadRequest { parameter, .. } => (parameter.as_deref(), None),
+            Self::Unprocessable { errors, .. } => (
+                None,
+                Some(
+                    errors
+                        .iter()
+                        .map(|e| ProblemItem {
+                            line: e.line,
+                            column: e.column,
+                            column_name: e.column_name.clone(),
+                            message: e.message.clone(),
+                            text: e.to_string(),
+                        })
+                        .collect(),
+                ),
+            ),
+            _ => (None, None),
+        };
+        let mut response = HttpResponse::build(status);
+        response.content_type("application/problem+json");
+        if let Self::Unauthorized(_) = self {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.json(Problem {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail,
+            parameter,
+            errors,
+        })
+    }
+}

@@ -1,0 +1,155 @@
+//! Wire types: what the API sends. Built from domain records by explicit `From`.
+
+use serde::Serialize;
+
+use crate::dataset::{Centre, Registry, TreatmentTopic};
+use crate::domain::{CentreKind, Nation, Service, TyaRole, Vocabulary};
+use crate::index::Snapshot;
+
+#[derive(Debug, Serialize)]
+pub struct CentreView {
+    pub id: String,
+    pub kind: CentreKind,
+    pub name: String,
+    pub hospital: String,
+    pub organisation: String,
+    pub address: String,
+    pub town: String,
+    pub postcode: String,
+    pub nation: Nation,
+    pub lat: f64,
+    pub lon: f64,
+    pub age_min: Option<u8>,
+    pub age_max: Option<u8>,
+    pub tya_role: Option<TyaRole>,
+    pub services: Vec<Service>,
+    /// The services in plain words, in the same order.
+    pub services_plain: Vec<&'static str>,
+    pub phone: String,
+    pub website: String,
+    pub teenage_cancer_trust_unit: Option<bool>,
+    pub notes: String,
+    pub source: String,
+    pub last_verified: String,
+    pub unverified: Vec<String>,
+}
+
+impl From<&Centre> for CentreView {
+    fn from(c: &Centre) -> Self {
+        Self {
+            id: c.id.clone(),
+            kind: c.kind,
+            name: c.name.clone(),
+            hospital: c.hospital.clone(),
+            organisation: c.organisation.clone(),
+            address: c.address.clone(),
+            town: c.town.clone(),
+            postcode: c.postcode.to_string(),
+            nation: c.nation,
+            lat: c.location.lat(),
+            lon: c.location.lon(),
+            age_min: c.ages.map(|a| a.min()),
+            age_max: c.ages.map(|a| a.max()),
+            tya_role: c.tya_role,
+            services: c.services.clone(),
+            services_plain: c.services.iter().map(|s| s.plain_words()).collect(),
+            phone: c.phone.clone(),
+            website: c.website.clone(),
+            teenage_cancer_trust_unit: c.tct_unit,
+            notes: c.notes.clone(),
+            source: c.provenance.source.clone(),
+            last_verified: c.provenance.last_verified_text(),
+            unverified: c.provenance.unverified.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RegistryView {
+    pub nation: Nation,
+    pub nation_name: &'static str,
+    pub name: String,
+    pub short_name: String,
+    pub organisation: String,
+    pub url: String,
+    pub publishes: String,
+    pub about: String,
+    pub source: String,
+    pub last_verified: String,
+}
+
+impl From<&Registry> for RegistryView {
+    fn from(r: &Registry) -> Self {
+        Self {
+            nation: r.nation,
+            nation_name: r.nation.display_name(),
+            name: r.name.clone(),
+            short_name: r.short_name.clone(),
+            organisation: r.organisation.clone(),
+            url: r.website.clone(),
+            publishes: r.publishes.clone(),
+            about: r.notes.clone(),
+            source: r.provenance.source.clone(),
+            last_verified: r.provenance.last_verified_text(),
+        }
+    }
+}
+
+/// A topic as listed (without its body).
+#[derive(Debug, Serialize)]
+pub struct TopicSummaryView {
+    pub slug: String,
+    pub condition: String,
+    pub title: String,
+    pub summary: String,
+    pub related_service: Option<&'static str>,
+    pub source: String,
+}
+
+impl From<&TreatmentTopic> for TopicSummaryView {
+    fn from(t: &TreatmentTopic) -> Self {
+        Self {
+            slug: t.slug.clone(),
+            condition: t.condition.clone(),
+            title: t.title.clone(),
+            summary: t.summary.clone(),
+            related_service: t.related_service.map(|s| s.as_str()),
+            source: t.provenance.source.clone(),
+        }
+    }
+}
+
+/// A whole topic.
+#[derive(Debug, Serialize)]
+pub struct TopicView {
+    #[serde(flatten)]
+    pub summary: TopicSummaryView,
+    pub body: String,
+    pub last_verified: String,
+}
+
+impl From<&TreatmentTopic> for TopicView {
+    fn from(t: &TreatmentTopic) -> Self {
+        Self {
+            summary: TopicSummaryView::from(t),
+            body: t.body.clone(),
+            last_verified: t.provenance.last_verified_text(),
+        }
+    }
+}
+
+/// Which version of the directory answered.
+#[derive(Debug, Serialize)]
+pub struct DatasetView {
+    pub version: i64,
+    pub imported_at: String,
+}
+
+impl From<&Snapshot> for DatasetView {
+    fn from(s: &Snapshot) -> Self {
+        Self {
+            version: s.version,
+            imported_at: s.updated_at.clone(),
+        }
+    }
+}

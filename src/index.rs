@@ -1,0 +1,180 @@
+//! The in-memory directory: an immutable snapshot of every dataset plus an R-tree of the
+//! centres, rebuilt after each applied import and swapped in atomically, so queries never wait
+//! on an import and never see half of two versions.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use diesel::Connection;
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+
+use crate::dataset::{
+    Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
+};
+use crate::db::{Database, DbError, Storage};
+use crate::domain::{Coordinates, Nation};
+use crate::with_connection;
+
+type IndexedPoint = GeomWithData<[f64; 3], usize>;
+
+/// One consistent version of the whole directory.
+pub struct Snapshot {
+    pub version: i64,
+    pub updated_at: String,
+    centres: Vec<Centre>,
+    by_id: HashMap<String, usize>,
+    tree: RTree<IndexedPoint>,
+    pub registries: BTreeMap<Nation, Registry>,
+    pub topics: Vec<TreatmentTopic>,
+    pub referral_rules: Vec<ReferralRule>,
+    pub areas: HashMap<String, PostcodeArea>,
+    pub stats: Vec<RegistryStat>,
+}
+
+/// A centre found near a point.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'a> {
+    pub centre: &'a Centre,
+    pub distance_km: f64,
+}
+
+impl Snapshot {
+    /// Build a snapshot from already loaded datasets.
+    #[allow(clippy::too_many_arguments)]
+    pub fn build(
+        version: i64,
+        updated_at: String,
+        centres: Vec<Centre>,
+        registries: Vec<Registry>,
+        topics: Vec<TreatmentTopic>,
+        referral_rules: Vec<ReferralRule>,
+        areas: Vec<PostcodeArea>,
+        stats: Vec<RegistryStat>,
+    ) -> Self {
+        let by_id = centres
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        let points = centres
+            .iter()
+            .enumerate()
+            .map(|(i, c)| IndexedPoint::new(c.location.unit_vector(), i))
+            .collect();
+        let mut topics = topics;
+        topics.sort_by(|a, b| (a.sort_order, &a.slug).cmp(&(b.sort_order, &b.slug)));
+        Self {
+            version,
+            updated_at,
+            by_id,
+            tree: RTree::bulk_load(points),
+            centres,
+            registries: registries.into_iter().map(|r| (r.nation, r)).collect(),
+            topics,
+            referral_rules,
+            areas: areas.into_iter().map(|a| (a.area.clone(), a)).collect(),
+            stats,
+        }
+    }
+
+    /// Read every dataset from the database in one go.
+    pub fn load(db: &Database) -> Result<Self, DbError> {
+        let mut conn = db.get()?;
+        with_connection!(&mut conn, |c| {
+            // One read transaction: the datasets and the version belong together.
+            c.transaction::<_, DbError, _>(|c| {
+                let (version, updated_at) = c.directory_version()?;
+                Ok(Self::build(
+                    version,
+                    updated_at,
+                    Centre::load(c)?,
+                    Registry::load(c)?,
+                    TreatmentTopic::load(c)?,
+                    ReferralRule::load(c)?,
+                    PostcodeArea::load(c)?,
+                    RegistryStat::load(c)?,
+                ))
+            })
+        })
+    }
+
+    pub fn centres(&self) -> &[Centre] {
+        &self.centres
+    }
+
+    pub fn centre(&self, id: &str) -> Option<&Centre> {
+        self.by_id.get(id).map(|&i| &self.centres[i])
+    }
+
+    /// Centres in order of great-circle distance from `from`, keeping those `accept` allows,
+    /// at most `limit`, none farther than `max_km`.
+    pub fn nearest<'a>(
+        &'a self,
+        from: Coordinates,
+        limit: usize,
+        max_km: Option<f64>,
+        accept: impl Fn(&Centre) -> bool,
+    ) -> Vec<Hit<'a>> {
+        let mut hits = Vec::with_capacity(limit.min(64));
+        if limit == 0 {
+            return hits;
+        }
+        for point in self.tree.nearest_neighbor_iter(&from.unit_vector()) {
+            let centre = &self.centres[point.data];
+            let distance_km = from.distance_km(centre.location);
+            if max_km.is_some_and(|m| distance_km > m) {
+                break;
+            }
+            if accept(centre) {
+                hits.push(Hit {
+                    centre,
+                    distance_km,
+                });
+                if hits.len() == limit {
+                    break;
+                }
+            }
+        }
+        hits
+    }
+}
+
+/// The snapshot currently served; swapped whole after each applied import.
+pub struct Directory {
+    current: ArcSwap<Snapshot>,
+}
+
+impl Directory {
+    pub fn new(snapshot: Snapshot) -> Self {
+        Self {
+            current: ArcSwap::from_pointee(snapshot),
+        }
+    }
+
+    /// The snapshot to answer one request from (hold it for the whole request).
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    pub fn replace(&self, snapshot: Snapshot) {
+        self.current.store(Arc::new(snapshot));
+    }
+
+    /// Reload from the database when its version differs from the one served.
+    /// Returns the new version if it changed.
+    pub fn refresh_if_changed(&self, db: &Database) -> Result<Option<i64>, DbError> {
+        let stored = {
+            let mut conn = db.get()?;
+            with_connection!(&mut conn, |c| c.directory_version())?.0
+        };
+        if stored == self.snapshot().version {
+            return Ok(None);
+        }
+        let snapshot = Snapshot::load(db)?;
+        let version = snapshot.version;
+        self.replace(snapshot);
+        Ok(Some(version))
+    }
+}

@@ -1,0 +1,15 @@
+//! UK directory of cancer treatment centres and teenage and young adult (TYA) cancer units.
+//!
+//! Data arrives as CSV ([`import`]), is checked into [`dataset`] records made of [`domain`]
+//! types, stored with diesel in SQLite or PostgreSQL ([`db`]), held in memory as an immutable
+//! [`index::Snapshot`] and served over HTTP ([`http`]) and the command line ([`cli`]).
+
+pub mod cli;
+pub mod config;
+pub mod dataset;
+pub mod db;
+pub mod domain;
+pub mod http;
+pub mod import;
+pub mod index;
+pub mod server;

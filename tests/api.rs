@@ -1,0 +1,200 @@
+//! The read API over HTTP, against the real server on a fresh SQLite database with the shipped
+//! data loaded the way `serve` loads it.
+
+mod support;
+
+use support::{TestDb, TestServer};
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let (status, body) = server.get_json("/healthz").await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+    let (status, body) = server.get_json("/readyz").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["database"], "sqlite");
+    assert!(body["centres"].as_u64().unwrap() > 80);
+}
+
+#[tokio::test]
+async fn serve_on_an_empty_database_loads_every_shipped_dataset() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let snapshot = server.directory.snapshot();
+    assert!(snapshot.centres().len() >= 85);
+    assert_eq!(snapshot.registries.len(), 4);
+    assert!(snapshot.topics.len() >= 10);
+    assert!(snapshot.areas.len() >= 121);
+    assert!(!snapshot.referral_rules.is_empty());
+    // A restart loads nothing again: the data is there.
+    let version = snapshot.version;
+    let again = TestServer::start(&db).await;
+    assert_eq!(again.directory.snapshot().version, version);
+}
+
+#[tokio::test]
+async fn centres_list_filters_and_paginates() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let (status, all) = server.get_json("/api/v1/centres?limit=1000").await;
+    assert_eq!(status, 200);
+    let total = all["total"].as_u64().unwrap() as usize;
+    assert_eq!(all["results"].as_array().unwrap().len(), total);
+
+    let (_, tya) = server
+        .get_json("/api/v1/centres?kind=tya_unit&limit=1000")
+        .await;
+    let units = tya["results"].as_array().unwrap();
+    assert!(units.len() >= 29);
+    assert!(units.iter().all(|c| c["kind"] == "tya_unit"));
+    assert!(units
+        .iter()
+        .all(|c| c["age_min"].is_u64() && c["age_max"].is_u64()));
+
+    let (_, ni) = server
+        .get_json("/api/v1/centres?nation=northern_ireland&kind=tya_unit")
+        .await;
+    let ni_units = ni["results"].as_array().unwrap();
+    assert_eq!(ni_units.len(), 1);
+    assert_eq!(ni_units[0]["teenage_cancer_trust_unit"], false);
+
+    let (_, page1) = server.get_json("/api/v1/centres?limit=10&offset=0").await;
+    let (_, page2) = server.get_json("/api/v1/centres?limit=10&offset=10").await;
+    assert_eq!(page1["results"].as_array().unwrap().len(), 10);
+    assert_ne!(page1["results"][0]["id"], page2["results"][0]["id"]);
+    assert_eq!(page2["offset"], 10);
+    assert_eq!(page1["dataset"]["version"], page2["dataset"]["version"]);
+
+    let (_, scts) = server
+        .get_json("/api/v1/centres?service=stem_cell_transplant&limit=1000")
+        .await;
+    assert!(scts["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "stem_cell_transplant")));
+}
+
+#[tokio::test]
+async fn bad_list_parameters_are_named_in_a_problem() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    for (query, parameter, needle) in [
+        (
+            "kind=hospital",
+            "kind",
+            "unknown kind 'hospital'; allowed: cancer_centre, tya_unit",
+        ),
+        ("nation=france", "nation", "unknown nation 'france'"),
+        ("limit=0", "limit", "allowed: a whole number from 1 to 1000"),
+        ("limit=5000", "limit", "from 1 to 1000"),
+        ("offset=-1", "offset", "offset '-1' is not allowed"),
+        ("colour=blue", "colour", "unknown parameter 'colour'"),
+        ("service=magic", "service", "unknown service 'magic'"),
+    ] {
+        let response = server.get(&format!("/api/v1/centres?{query}")).await;
+        assert_eq!(response.status().as_u16(), 400, "{query}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{query}"
+        );
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["status"], 400);
+        assert_eq!(body["parameter"], parameter, "{query}");
+        assert!(
+            body["detail"].as_str().unwrap().contains(needle),
+            "{query}: {}",
+            body["detail"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn one_centre_by_id_with_its_registry() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let (_, list) = server
+        .get_json("/api/v1/centres?nation=wales&kind=tya_unit")
+        .await;
+    let id = list["results"][0]["id"].as_str().unwrap().to_string();
+    let (status, body) = server.get_json(&format!("/api/v1/centres/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["centre"]["id"], id.as_str());
+    assert_eq!(body["centre"]["nation"], "wales");
+    assert_eq!(body["registry"]["nation"], "wales");
+    assert!(body["registry"]["name"]
+        .as_str()
+        .unwrap()
+        .contains("Welsh Cancer Intelligence"));
+
+    let (status, body) = server.get_json("/api/v1/centres/no-such-centre").await;
+    assert_eq!(status, 404);
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("no centre has the id 'no-such-centre'"));
+}
+
+#[tokio::test]
+async fn registries_and_treatment_topics() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let (_, regs) = server.get_json("/api/v1/registries").await;
+    let nations: Vec<&str> = regs["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["nation"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        nations,
+        ["england", "scotland", "wales", "northern_ireland"]
+    );
+    assert!(regs["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["url"].as_str().unwrap().starts_with("http")));
+
+    let (status, ni) = server.get_json("/api/v1/registries/northern_ireland").await;
+    assert_eq!(status, 200);
+    assert_eq!(ni["registry"]["short_name"], "NICR");
+    assert_eq!(server.get_json("/api/v1/registries/france").await.0, 404);
+
+    let (_, topics) = server
+        .get_json("/api/v1/treatment?condition=acute_lymphoblastic_leukaemia")
+        .await;
+    let list = topics["results"].as_array().unwrap();
+    assert!(list.len() >= 10);
+    assert_eq!(list[0]["slug"], "all-overview");
+    assert_eq!(list[1]["slug"], "steroids-first");
+    let (_, sct) = server
+        .get_json("/api/v1/treatment?service=stem_cell_transplant")
+        .await;
+    assert_eq!(sct["results"][0]["related_service"], "stem_cell_transplant");
+
+    let (status, topic) = server
+        .get_json("/api/v1/treatment/stem-cell-transplant")
+        .await;
+    assert_eq!(status, 200);
+    assert!(topic["topic"]["body"].as_str().unwrap().len() > 200);
+    assert_eq!(server.get_json("/api/v1/treatment/nope").await.0, 404);
+}
+
+#[tokio::test]
+async fn unknown_paths_answer_a_problem_404() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let response = server.get("/api/v1/nothing-here").await;
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+}

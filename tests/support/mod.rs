@@ -1,0 +1,204 @@
+//! Shared test support: a fresh database per test (SQLite file or PostgreSQL database), the
+//! CLI binary, and the real server started on port 0.
+#![allow(dead_code)]
+
+pub mod suite;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use centre_directory::config::{DatabaseUrl, GeocoderSetting, Settings};
+use centre_directory::db::Database;
+use centre_directory::index::{Directory, Snapshot};
+
+/// The repository's shipped data folder.
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// A fresh, empty database that disappears with the value.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+const PG_ADMIN_URL_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+fn pg_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| PG_ADMIN_URL_DEFAULT.to_string())
+}
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = dir.path().join("directory.db").display().to_string();
+        Self {
+            url,
+            _dir: Some(dir),
+            pg_name: None,
+        }
+    }
+
+    /// A fresh PostgreSQL database, or `None` (with a message) when no server is reachable.
+    /// With `REQUIRE_POSTGRES=1` (as CI sets) an unreachable server fails the test instead.
+    pub fn postgres() -> Option<Self> {
+        use diesel::{Connection, PgConnection, RunQueryDsl};
+        let admin = pg_admin_url();
+        let mut conn = match PgConnection::establish(&admin) {
+            Ok(c) => c,
+            Err(e) => {
+                if std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                    panic!("REQUIRE_POSTGRES=1 but PostgreSQL is not reachable at {admin}: {e}");
+                }
+                // Written straight to stderr so the harness does not swallow it.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "SKIPPED: PostgreSQL test not run: no server at {admin} ({e}); set TEST_POSTGRES_URL or start PostgreSQL"
+                );
+                return None;
+            }
+        };
+        let name = format!("cdtest_{}_{}", std::process::id(), rand_suffix());
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("create test database");
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        Some(Self {
+            url: format!("{base}/{name}"),
+            _dir: None,
+            pg_name: Some(name),
+        })
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings {
+            database: DatabaseUrl::parse(&self.url).expect("url"),
+            bind: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data_dir(),
+            admin_token: None,
+            geocoder: GeocoderSetting::Off,
+        }
+    }
+
+    pub fn connect(&self) -> Database {
+        let db = Database::connect(&DatabaseUrl::parse(&self.url).unwrap()).expect("connect");
+        db.migrate().expect("migrate");
+        db
+    }
+
+    /// Run the CLI against this database.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        self.cli_with_stdin(args, None)
+    }
+
+    pub fn cli_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
+        use std::io::Write;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_centre-directory"));
+        cmd.args(args)
+            .env("DATABASE_URL", &self.url)
+            .env("DATA_DIR", data_dir())
+            .env("GEOCODER", "off")
+            .env("RUST_LOG", "warn")
+            .env_remove("ADMIN_TOKEN")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("run centre-directory");
+        if let Some(bytes) = stdin {
+            child.stdin.take().unwrap().write_all(bytes).unwrap();
+        }
+        drop(child.stdin.take());
+        let out = child.wait_with_output().expect("wait");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+fn rand_suffix() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{nanos:x}{n}")
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = &self.pg_name {
+            use diesel::{Connection, PgConnection, RunQueryDsl};
+            if let Ok(mut conn) = PgConnection::establish(&pg_admin_url()) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn);
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// A server running in this process on a free port, with the shipped data loaded.
+pub struct TestServer {
+    pub base: String,
+    pub db: Database,
+    pub directory: Arc<Directory>,
+    pub client: reqwest::Client,
+}
+
+impl TestServer {
+    pub async fn start(test_db: &TestDb) -> Self {
+        Self::start_with(test_db.settings()).await
+    }
+
+    pub async fn start_with(settings: Settings) -> Self {
+        let prepared = settings.clone();
+        let (db, directory) =
+            tokio::task::spawn_blocking(move || centre_directory::server::prepare(&prepared))
+                .await
+                .unwrap()
+                .expect("prepare");
+        let app =
+            centre_directory::http::Application::build(settings, db.clone(), directory.clone())
+                .expect("bind");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run());
+        Self {
+            base,
+            db,
+            directory,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("json body");
+        (status, body)
+    }
+
+    pub fn reload(&self) {
+        self.directory.replace(Snapshot::load(&self.db).unwrap());
+    }
+}

@@ -1,0 +1,163 @@
+//! Import behaviour checked the same way on every backend.
+
+use centre_directory::index::Snapshot;
+
+use super::{data_dir, TestDb};
+
+pub const DATASETS: &[(&str, &str)] = &[
+    ("registries", "registries.csv"),
+    ("treatment", "treatment_topics.csv"),
+    ("referral_rules", "referral_rules.csv"),
+    ("postcode_areas", "postcode_areas.csv"),
+    ("registry_stats", "registry_stats.csv"),
+    ("centres", "centres.csv"),
+];
+
+fn shipped(file: &str) -> String {
+    data_dir().join(file).display().to_string()
+}
+
+fn data_rows(file: &str) -> usize {
+    let mut reader = csv::Reader::from_path(data_dir().join(file)).unwrap();
+    reader.records().count()
+}
+
+/// Every shipped file imports, its rows land in the database, and a second import of the same
+/// file is reported as unchanged without a new version.
+pub fn every_shipped_file_imports(db: &TestDb) {
+    for (dataset, file) in DATASETS {
+        let out = db.cli(&["import", dataset, &shipped(file)]);
+        assert_eq!(out.code, 0, "{dataset}: {out:?}");
+        let rows = data_rows(file);
+        assert!(
+            out.stdout.contains(&format!("{rows} rows valid; applied")),
+            "{dataset}: {}",
+            out.stdout
+        );
+    }
+    let snapshot = Snapshot::load(&db.connect()).unwrap();
+    assert_eq!(snapshot.version, DATASETS.len() as i64);
+    assert_eq!(snapshot.centres().len(), data_rows("centres.csv"));
+    assert_eq!(snapshot.registries.len(), 4);
+    assert_eq!(snapshot.topics.len(), data_rows("treatment_topics.csv"));
+    assert_eq!(snapshot.areas.len(), data_rows("postcode_areas.csv"));
+    assert_eq!(
+        snapshot.referral_rules.len(),
+        data_rows("referral_rules.csv")
+    );
+    assert_eq!(snapshot.stats.len(), data_rows("registry_stats.csv"));
+
+    let again = db.cli(&["import", "centres", &shipped("centres.csv")]);
+    assert_eq!(again.code, 0);
+    assert!(again.stdout.contains("unchanged"), "{}", again.stdout);
+    assert_eq!(
+        Snapshot::load(&db.connect()).unwrap().version,
+        DATASETS.len() as i64
+    );
+}
+
+/// Dry run prints the diff and writes nothing; applying then gives the same diff; rollback
+/// restores the previous version; the history lists it all.
+pub fn dry_run_apply_and_rollback(db: &TestDb) {
+    assert_eq!(
+        db.cli(&["import", "centres", &shipped("centres.csv")]).code,
+        0
+    );
+    let before = Snapshot::load(&db.connect()).unwrap();
+
+    // Change one row, remove another, add a new one.
+    let original = std::fs::read_to_string(data_dir().join("centres.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(original.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let mut records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let name_col = headers.iter().position(|h| h == "name").unwrap();
+    let id_col = headers.iter().position(|h| h == "id").unwrap();
+    let removed_id = records.remove(1)[id_col].to_string();
+    let first_id = records[0][id_col].to_string();
+    let mut changed: Vec<String> = records[0].iter().map(str::to_string).collect();
+    changed[name_col] = format!("{} (renamed)", changed[name_col]);
+    records[0] = csv::StringRecord::from(changed);
+    let mut added: Vec<String> = records[2].iter().map(str::to_string).collect();
+    added[id_col] = "test-added-site".into();
+    records.push(csv::StringRecord::from(added));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&headers).unwrap();
+    for r in &records {
+        writer.write_record(r).unwrap();
+    }
+    let edited = writer.into_inner().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("centres-edited.csv");
+    std::fs::write(&path, &edited).unwrap();
+    let path = path.display().to_string();
+
+    let dry = db.cli(&["import", "centres", &path, "--dry-run"]);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(
+        dry.stdout.contains("dry run: nothing written"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains("1 added, 1 changed, 1 removed"),
+        "{}",
+        dry.stdout
+    );
+    assert!(dry.stdout.contains("+ test-added-site"));
+    assert!(dry.stdout.contains(&format!("~ {first_id}")));
+    assert!(dry.stdout.contains(&format!("- {removed_id}")));
+    let after_dry = Snapshot::load(&db.connect()).unwrap();
+    assert_eq!(after_dry.version, before.version);
+    assert_eq!(after_dry.centres(), before.centres());
+
+    let applied = db.cli(&["import", "centres", &path, "--actor", "data-team"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    assert!(applied.stdout.contains("1 added, 1 changed, 1 removed"));
+    let after = Snapshot::load(&db.connect()).unwrap();
+    assert_eq!(after.version, before.version + 1);
+    assert!(after.centre("test-added-site").is_some());
+    assert!(after.centre(&removed_id).is_none());
+    assert!(after.centre(&first_id).unwrap().name.ends_with("(renamed)"));
+
+    let rolled = db.cli(&["rollback", "centres"]);
+    assert_eq!(rolled.code, 0, "{rolled:?}");
+    assert!(rolled.stdout.contains("rolled back"), "{}", rolled.stdout);
+    let restored = Snapshot::load(&db.connect()).unwrap();
+    assert_eq!(restored.centres(), before.centres());
+    assert_eq!(restored.version, before.version + 2);
+
+    // Nothing earlier than the first import: a second rollback is refused, nothing changes.
+    let refused = db.cli(&["rollback", "centres"]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains("nothing to roll back"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        Snapshot::load(&db.connect()).unwrap().version,
+        before.version + 2
+    );
+
+    let history = db.cli(&["imports", "--json"]);
+    assert_eq!(history.code, 0);
+    let records: serde_json::Value = serde_json::from_str(&history.stdout).unwrap();
+    let actions: Vec<(&str, &str)> = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["action"].as_str().unwrap(), r["actor"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("rollback", "cli"),
+            ("import", "data-team"),
+            ("import", "cli")
+        ]
+    );
+    assert_eq!(records[1]["added"], 1);
+    assert_eq!(records[1]["removed"], 1);
+    assert_eq!(records[1]["changed"], 1);
+    assert_eq!(records[0]["restored_import_id"], records[2]["id"]);
+}

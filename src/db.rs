@@ -144,6 +144,12 @@ impl Database {
         })
     }
 
+    /// The stored directory version (one cheap query).
+    pub fn directory_version(&self) -> Result<i64, DbError> {
+        let mut conn = self.get()?;
+        Ok(with_connection!(&mut conn, |c| c.directory_version())?.0)
+    }
+
     /// Apply pending migrations; returns how many ran.
     pub fn migrate(&self) -> Result<usize, DbError> {
         let mut conn = self.get()?;

@@ -4,7 +4,7 @@
 //! nothing is a bare string that means a postcode, a nation or a service.
 
 mod centre;
-mod coordinates;
+pub mod coordinates;
 mod nation;
 mod postcode;
 

@@ -3,6 +3,7 @@
 
 mod api;
 pub mod error;
+mod nearest;
 mod params;
 mod views;
 
@@ -13,8 +14,10 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpServer};
 
+use crate::config::GeocoderSetting;
 use crate::config::Settings;
 use crate::db::Database;
+use crate::geocode::Geocoder;
 use crate::index::Directory;
 
 /// What every handler can reach.
@@ -22,12 +25,15 @@ pub struct AppState {
     pub db: Database,
     pub directory: Arc<Directory>,
     pub settings: Settings,
+    pub geocoder: Geocoder,
 }
 
 /// Every route of the service.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(api::healthz)
         .service(api::readyz)
+        .service(nearest::nearest)
+        .service(nearest::geocode)
         .service(api::list_centres)
         .service(api::get_centre)
         .service(api::list_registries)
@@ -51,10 +57,15 @@ impl Application {
     ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(settings.bind)?;
         let port = listener.local_addr()?.port();
+        let geocoder = Geocoder::new(match &settings.geocoder {
+            GeocoderSetting::Off => None,
+            GeocoderSetting::Url(url) => Some(url.as_str()),
+        });
         let state = web::Data::new(AppState {
             db,
             directory,
             settings,
+            geocoder,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -165,10 +165,7 @@ impl Directory {
     /// Reload from the database when its version differs from the one served.
     /// Returns the new version if it changed.
     pub fn refresh_if_changed(&self, db: &Database) -> Result<Option<i64>, DbError> {
-        let stored = {
-            let mut conn = db.get()?;
-            with_connection!(&mut conn, |c| c.directory_version())?.0
-        };
+        let stored = db.directory_version()?;
         if stored == self.snapshot().version {
             return Ok(None);
         }

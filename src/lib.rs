@@ -9,6 +9,7 @@ pub mod config;
 pub mod dataset;
 pub mod db;
 pub mod domain;
+pub mod geocode;
 pub mod http;
 pub mod import;
 pub mod index;

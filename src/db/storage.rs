@@ -90,6 +90,11 @@ pub trait Storage: Connection + Sized {
     fn load_registry_stats(&mut self) -> Result<Vec<RegistryStatRow>, DbError>;
     fn replace_registry_stats(&mut self, rows: &[RegistryStatRow]) -> Result<(), DbError>;
 
+    fn find_postcode(&mut self, postcode: &str) -> Result<Option<PostcodeRow>, DbError>;
+    fn find_district(&mut self, outcode: &str) -> Result<Option<DistrictRow>, DbError>;
+    fn cached_geocode(&mut self, postcode: &str) -> Result<Option<GeocodeCacheRow>, DbError>;
+    fn cache_geocode(&mut self, row: &GeocodeCacheRow) -> Result<(), DbError>;
+
     /// The directory version and when it last changed.
     fn directory_version(&mut self) -> Result<(i64, String), DbError>;
     /// Bump the directory version; returns the new version.
@@ -200,6 +205,41 @@ macro_rules! impl_storage {
 
             fn replace_registry_stats(&mut self, rows: &[RegistryStatRow]) -> Result<(), DbError> {
                 replace_all!(self, registry_stats, rows)
+            }
+
+            fn find_postcode(&mut self, postcode: &str) -> Result<Option<PostcodeRow>, DbError> {
+                Ok(postcodes::table
+                    .find(postcode)
+                    .select(PostcodeRow::as_select())
+                    .first(self)
+                    .optional()?)
+            }
+
+            fn find_district(&mut self, outcode: &str) -> Result<Option<DistrictRow>, DbError> {
+                Ok(postcode_districts::table
+                    .find(outcode)
+                    .select(DistrictRow::as_select())
+                    .first(self)
+                    .optional()?)
+            }
+
+            fn cached_geocode(
+                &mut self,
+                postcode: &str,
+            ) -> Result<Option<GeocodeCacheRow>, DbError> {
+                Ok(geocode_cache::table
+                    .find(postcode)
+                    .select(GeocodeCacheRow::as_select())
+                    .first(self)
+                    .optional()?)
+            }
+
+            fn cache_geocode(&mut self, row: &GeocodeCacheRow) -> Result<(), DbError> {
+                diesel::delete(geocode_cache::table.find(&row.postcode)).execute(self)?;
+                diesel::insert_into(geocode_cache::table)
+                    .values(row)
+                    .execute(self)?;
+                Ok(())
             }
 
             fn directory_version(&mut self) -> Result<(i64, String), DbError> {

@@ -18,13 +18,10 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let version = web::block(move || -> Result<i64, crate::db::DbError> {
-        let mut conn = db.get()?;
-        Ok(crate::with_connection!(&mut conn, |c| { crate::db::Storage::directory_version(c) })?.0)
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
+    let version = web::block(move || db.directory_version())
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
     let snapshot = state.directory.snapshot();
     if snapshot.centres().is_empty() {
         return Err(ApiError::Unavailable("no centres are loaded".into()));

@@ -6,7 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Settings;
+use crate::answer::{Filters, NearestAnswer};
+use crate::config::{GeocoderSetting, Settings};
+use crate::domain::{
+    parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Service, Vocabulary,
+};
+use crate::geocode::{GeocodeError, Geocoder, Place};
 use crate::import::{self, ImportError, ImportReport, ImportRequest};
 use crate::server;
 
@@ -57,6 +62,38 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The nearest centres to a postcode, outcode, town or point: the API's answer, for a
+    /// terminal (or as JSON with --json).
+    Nearest {
+        /// A full postcode (LS9 7TF), sector (LS9 7), outcode (LS9) or area (LS).
+        #[arg(long)]
+        postcode: Option<String>,
+        /// A postcode or a town name.
+        #[arg(long)]
+        q: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        lat: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        lon: Option<String>,
+        /// cancer_centre or tya_unit.
+        #[arg(long)]
+        kind: Option<String>,
+        /// A service every result must offer (repeatable).
+        #[arg(long = "service")]
+        services: Vec<String>,
+        /// The age of the young person: a unit's age range must include it.
+        #[arg(long, allow_hyphen_values = true)]
+        age: Option<String>,
+        #[arg(long)]
+        nation: Option<String>,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// Only centres within this many kilometres.
+        #[arg(long)]
+        max_km: Option<f64>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Restore a dataset to the version before the one in force.
     Rollback {
         dataset: String,
@@ -95,6 +132,60 @@ pub fn run(cli: Cli) -> ExitCode {
             json,
         } => run_imports(&settings, dataset.as_deref(), limit, json),
         Command::Rollback { dataset, actor } => run_rollback(&settings, &dataset, &actor),
+        Command::Nearest {
+            postcode,
+            q,
+            lat,
+            lon,
+            kind,
+            services,
+            age,
+            nation,
+            limit,
+            max_km,
+            json,
+        } => {
+            let parsed = (|| -> Result<(Place, Filters), String> {
+                let place = match (postcode, q, lat, lon) {
+                    (Some(p), None, None, None) => Place::Postcode(
+                        PostcodeQuery::parse(&p)
+                            .ok_or_else(|| format!("--postcode '{p}' is not a UK postcode"))?,
+                    ),
+                    (None, Some(q), None, None) => Place::Text(q),
+                    (None, None, Some(lat), Some(lon)) => Place::Point(Coordinates::new(
+                        Coordinates::parse_lat(&lat)?,
+                        Coordinates::parse_lon(&lon)?,
+                    )?),
+                    _ => {
+                        return Err(
+                            "give one location: --postcode, --q, or --lat with --lon".to_string()
+                        )
+                    }
+                };
+                if !(1..=50).contains(&limit) {
+                    return Err(format!("--limit {limit} is not allowed; allowed: 1 to 50"));
+                }
+                let filters = Filters {
+                    kind: kind.as_deref().map(CentreKind::parse).transpose()?,
+                    services: services
+                        .iter()
+                        .map(|s| Service::parse(s))
+                        .collect::<Result<_, _>>()?,
+                    age: age.as_deref().map(parse_age).transpose()?,
+                    nation: nation.as_deref().map(Nation::parse).transpose()?,
+                    limit,
+                    max_km: max_km.filter(|m| *m > 0.0),
+                };
+                Ok((place, filters))
+            })();
+            match parsed {
+                Ok((place, filters)) => run_nearest(settings, place, filters, json),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Ok(ExitCode::from(EXIT_INVALID))
+                }
+            }
+        }
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -106,6 +197,114 @@ fn run_serve(settings: Settings, poll_seconds: u64) -> anyhow::Result<ExitCode> 
     let poll = std::time::Duration::from_secs(poll_seconds.max(1));
     actix_web::rt::System::new().block_on(server::serve(settings, poll))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_nearest(
+    settings: Settings,
+    place: Place,
+    filters: Filters,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let (db, directory) = server::prepare(&settings)?;
+    let geocoder = Geocoder::new(match &settings.geocoder {
+        GeocoderSetting::Off => None,
+        GeocoderSetting::Url(url) => Some(url.as_str()),
+    });
+    let snapshot = directory.snapshot();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    let located = runtime.block_on(geocoder.locate(&db, &snapshot, place));
+    let location = match located {
+        Ok(l) => l,
+        Err(GeocodeError::Db(e)) => return Err(e.into()),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(3));
+        }
+    };
+    let answer = NearestAnswer::build(&snapshot, location, &filters);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+    } else {
+        print!("{}", render_answer(&answer));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The answer as plain text for a terminal.
+pub fn render_answer(a: &NearestAnswer) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let precision = serde_json::to_value(a.location.precision)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "Near {} ({precision}, {:.4}, {:.4})",
+        a.location.query, a.location.lat, a.location.lon
+    );
+    if let Some(note) = &a.location.note {
+        let _ = writeln!(out, "  Note: {note}");
+    }
+    match (&a.registry, a.registry_note) {
+        (Some(r), _) => {
+            let _ = writeln!(
+                out,
+                "Cancer registry: {} ({}), {}",
+                r.name, r.organisation, r.url
+            );
+        }
+        (None, Some(note)) => {
+            let _ = writeln!(out, "Cancer registry: none. {note}");
+        }
+        _ => {}
+    }
+    let _ = writeln!(out);
+    if let Some(m) = &a.message {
+        let _ = writeln!(out, "{m}");
+    }
+    for (i, r) in a.results.iter().enumerate() {
+        let c = &r.centre;
+        let _ = writeln!(out, "{:>2}. {}", i + 1, c.name);
+        let _ = writeln!(out, "    {}, {} {}", c.hospital, c.town, c.postcode);
+        let ages = match (c.age_min, c.age_max) {
+            (Some(lo), Some(hi)) => format!(" · ages {lo}-{hi}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "    {:.1} miles ({:.1} km){ages} · {}",
+            r.distance_miles,
+            r.distance_km,
+            c.services_plain.join(", ")
+        );
+        let contact: Vec<&str> = [c.phone.as_str(), c.website.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !contact.is_empty() {
+            let _ = writeln!(out, "    {}", contact.join(" · "));
+        }
+        let _ = writeln!(
+            out,
+            "    Directions: https://www.openstreetmap.org/directions?to={:.5}%2C{:.5}",
+            c.lat, c.lon
+        );
+        if let Some(reg) = &r.registry {
+            let _ = writeln!(out, "    In {}: registry {}", reg.nation_name, reg.name);
+        }
+        let _ = writeln!(out, "    Last verified {}", c.last_verified);
+    }
+    if !a.treatment.is_empty() {
+        let _ = writeln!(out, "\nTreatment information:");
+        for t in &a.treatment {
+            let _ = writeln!(out, "  - {}: {}", t.title, t.summary);
+        }
+    }
+    out
 }
 
 fn read_input(path: &PathBuf) -> anyhow::Result<Vec<u8>> {

@@ -5,7 +5,6 @@ mod api;
 pub mod error;
 mod nearest;
 mod params;
-mod views;
 
 use std::net::TcpListener;
 use std::sync::Arc;

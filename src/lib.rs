@@ -4,6 +4,7 @@
 //! types, stored with diesel in SQLite or PostgreSQL ([`db`]), held in memory as an immutable
 //! [`index::Snapshot`] and served over HTTP ([`http`]) and the command line ([`cli`]).
 
+pub mod answer;
 pub mod cli;
 pub mod config;
 pub mod dataset;
@@ -14,3 +15,4 @@ pub mod http;
 pub mod import;
 pub mod index;
 pub mod server;
+pub mod views;

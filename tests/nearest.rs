@@ -331,3 +331,49 @@ async fn the_online_geocoder_is_used_cached_and_survives_failures() {
         assert_eq!(body["location"]["query"], "M");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_gives_the_same_answer_as_the_api() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let (_, api) = server
+        .get_json("/api/v1/centres/nearest?postcode=LS9%207TF&kind=tya_unit&age=17&limit=4")
+        .await;
+    let out = db.cli(&[
+        "nearest",
+        "--postcode",
+        "LS9 7TF",
+        "--kind",
+        "tya_unit",
+        "--age",
+        "17",
+        "--limit",
+        "4",
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let cli: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(cli["location"], api["location"]);
+    assert_eq!(cli["results"], api["results"]);
+    assert_eq!(cli["registry"], api["registry"]);
+
+    let text = db.cli(&[
+        "nearest",
+        "--postcode",
+        "LS9 7TF",
+        "--kind",
+        "tya_unit",
+        "--limit",
+        "2",
+    ]);
+    assert_eq!(text.code, 0);
+    assert!(text.stdout.contains("Near LS (area"), "{}", text.stdout);
+    assert!(text.stdout.contains(" 1. "));
+    assert!(text
+        .stdout
+        .contains("Directions: https://www.openstreetmap.org/directions?to="));
+
+    let bad = db.cli(&["nearest", "--lat", "91", "--lon", "0"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("latitude 91 is outside the UK"));
+}

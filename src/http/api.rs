@@ -5,9 +5,9 @@ use serde_json::json;
 
 use super::error::ApiError;
 use super::params::{shorten, Params};
-use super::views::{CentreView, DatasetView, RegistryView, TopicSummaryView, TopicView};
 use super::AppState;
 use crate::domain::{CentreKind, Nation, Vocabulary};
+use crate::views::{CentreView, DatasetView, RegistryView, TopicSummaryView, TopicView};
 
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {

@@ -1,19 +1,13 @@
 //! Location queries: `GET /api/v1/centres/nearest` and `GET /api/v1/geocode`.
 
-use std::collections::BTreeSet;
-
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use serde::Serialize;
 use serde_json::json;
 
 use super::error::ApiError;
 use super::params::{shorten, Params};
-use super::views::{CentreView, DatasetView, RegistryView, TopicSummaryView};
 use super::AppState;
-use crate::domain::coordinates::km_to_miles;
-use crate::domain::{
-    parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Service, Territory,
-};
+use crate::answer::{registry_for, registry_note, Filters, NearestAnswer};
+use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Service};
 use crate::geocode::{GeocodeError, Location, Place};
 use crate::index::Snapshot;
 
@@ -113,56 +107,6 @@ pub(crate) async fn locate(
         .map_err(geocode_error)
 }
 
-#[derive(Serialize)]
-struct ResultView {
-    centre: CentreView,
-    distance_km: f64,
-    distance_miles: f64,
-    /// Present when the centre is in a different nation from the location: its own registry.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    registry: Option<RegistryView>,
-}
-
-fn round(v: f64, places: i32) -> f64 {
-    let f = 10f64.powi(places);
-    (v * f).round() / f
-}
-
-/// The registry answer for a location: the nation's registry, or why there is none.
-pub(crate) fn registry_for(snapshot: &Snapshot, location: &Location) -> serde_json::Value {
-    match (location.nation, location.territory) {
-        (Some(n), _) => snapshot
-            .registries
-            .get(&n)
-            .map(|r| serde_json::to_value(RegistryView::from(r)).unwrap_or_default())
-            .unwrap_or(serde_json::Value::Null),
-        _ => serde_json::Value::Null,
-    }
-}
-
-pub(crate) fn registry_note(location: &Location) -> Option<&'static str> {
-    match (location.nation, location.territory) {
-        (None, Some(Territory::CrownDependency)) => Some(
-            "This postcode is in a Crown Dependency (Guernsey, Jersey or the Isle of Man), which is not part of the UK. Its health service is its own, and no UK nation's cancer registry in our data covers it; results show the nearest UK centres.",
-        ),
-        (None, _) => Some("The nation of this location is not known, so no registry is shown; each result carries the registry of its own nation."),
-        _ => None,
-    }
-}
-
-/// Topics for these results: general topics, topics about a service some result offers.
-pub(crate) fn topics_for(
-    snapshot: &Snapshot,
-    services: &BTreeSet<Service>,
-) -> Vec<TopicSummaryView> {
-    snapshot
-        .topics
-        .iter()
-        .filter(|t| t.related_service.is_none_or(|s| services.contains(&s)))
-        .map(TopicSummaryView::from)
-        .collect()
-}
-
 #[get("/api/v1/centres/nearest")]
 pub async fn nearest(
     state: web::Data<AppState>,
@@ -195,50 +139,17 @@ pub async fn nearest(
         }
     }
 
+    let filters = Filters {
+        kind,
+        services,
+        age,
+        nation,
+        limit,
+        max_km,
+    };
     let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;
-    let hits = snapshot.nearest(location.coordinates(), limit, max_km, |c| {
-        kind.is_none_or(|k| c.kind == k)
-            && nation.is_none_or(|n| c.nation == n)
-            && services.iter().all(|s| c.offers(*s))
-            && age.is_none_or(|a| c.accepts_age(a))
-    });
-    let offered: BTreeSet<Service> = hits
-        .iter()
-        .flat_map(|h| h.centre.services.iter().copied())
-        .collect();
-    let results: Vec<ResultView> = hits
-        .iter()
-        .map(|h| ResultView {
-            centre: CentreView::from(h.centre),
-            distance_km: round(h.distance_km, 2),
-            distance_miles: round(km_to_miles(h.distance_km), 2),
-            registry: (Some(h.centre.nation) != location.nation)
-                .then(|| {
-                    snapshot
-                        .registries
-                        .get(&h.centre.nation)
-                        .map(RegistryView::from)
-                })
-                .flatten(),
-        })
-        .collect();
-    let message = results.is_empty().then(|| match max_km {
-        Some(m) => format!(
-            "No centres match within {m} km ({:.0} miles). Try a larger distance or fewer filters.",
-            km_to_miles(m)
-        ),
-        None => "No centres match these filters. Try fewer filters.".to_string(),
-    });
-    Ok(HttpResponse::Ok().json(json!({
-        "location": location,
-        "results": results,
-        "message": message,
-        "treatment": topics_for(&snapshot, &offered),
-        "registry": registry_for(&snapshot, &location),
-        "registry_note": registry_note(&location),
-        "dataset": DatasetView::from(&*snapshot),
-    })))
+    Ok(HttpResponse::Ok().json(NearestAnswer::build(&snapshot, location, &filters)))
 }
 
 #[get("/api/v1/geocode")]

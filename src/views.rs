@@ -1,4 +1,5 @@
-//! Wire types: what the API sends. Built from domain records by explicit `From`.
+//! Wire types: what the API (and the CLI's `--json`) sends. Built from domain records by
+//! explicit `From`.
 
 use serde::Serialize;
 

@@ -1,0 +1,136 @@
+//! Building answers: the nearest centres to a location with the treatment topics and
+//! registry that go with them. Shared by the API and the CLI so both say the same thing.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::domain::coordinates::km_to_miles;
+use crate::domain::{CentreKind, Nation, Service, Territory};
+use crate::geocode::Location;
+use crate::index::Snapshot;
+use crate::views::{CentreView, DatasetView, RegistryView, TopicSummaryView};
+
+/// What to look for around a location.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub kind: Option<CentreKind>,
+    /// Every one of these must be offered.
+    pub services: Vec<Service>,
+    /// The centre's age range must include it.
+    pub age: Option<u8>,
+    pub nation: Option<Nation>,
+    pub limit: usize,
+    pub max_km: Option<f64>,
+}
+
+/// The answer to "what is near here?".
+#[derive(Debug, Serialize)]
+pub struct NearestAnswer {
+    pub location: Location,
+    pub results: Vec<ResultView>,
+    /// Said kindly when nothing matched.
+    pub message: Option<String>,
+    pub treatment: Vec<TopicSummaryView>,
+    pub registry: Option<RegistryView>,
+    pub registry_note: Option<&'static str>,
+    pub dataset: DatasetView,
+}
+
+impl NearestAnswer {
+    pub fn build(snapshot: &Snapshot, location: Location, filters: &Filters) -> Self {
+        let hits = snapshot.nearest(location.coordinates(), filters.limit, filters.max_km, |c| {
+            filters.kind.is_none_or(|k| c.kind == k)
+                && filters.nation.is_none_or(|n| c.nation == n)
+                && filters.services.iter().all(|s| c.offers(*s))
+                && filters.age.is_none_or(|a| c.accepts_age(a))
+        });
+        let offered: BTreeSet<Service> = hits
+            .iter()
+            .flat_map(|h| h.centre.services.iter().copied())
+            .collect();
+        let results: Vec<ResultView> = hits
+            .iter()
+            .map(|h| ResultView {
+                centre: CentreView::from(h.centre),
+                distance_km: round(h.distance_km, 2),
+                distance_miles: round(km_to_miles(h.distance_km), 2),
+                registry: (Some(h.centre.nation) != location.nation)
+                    .then(|| {
+                        snapshot
+                            .registries
+                            .get(&h.centre.nation)
+                            .map(RegistryView::from)
+                    })
+                    .flatten(),
+            })
+            .collect();
+        let message = results.is_empty().then(|| match filters.max_km {
+            Some(m) => format!(
+                "No centres match within {m} km ({:.0} miles). Try a larger distance or fewer filters.",
+                km_to_miles(m)
+            ),
+            None => "No centres match these filters. Try fewer filters.".to_string(),
+        });
+        Self {
+            treatment: topics_for(snapshot, &offered),
+            registry: location
+                .nation
+                .and_then(|n| snapshot.registries.get(&n))
+                .map(RegistryView::from),
+            registry_note: registry_note(&location),
+            dataset: DatasetView::from(snapshot),
+            location,
+            results,
+            message,
+        }
+    }
+}
+
+/// One centre in an answer, with its distance.
+#[derive(Debug, Serialize)]
+pub struct ResultView {
+    pub centre: CentreView,
+    pub distance_km: f64,
+    pub distance_miles: f64,
+    /// Present when the centre is in a different nation from the location: its own registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistryView>,
+}
+
+fn round(v: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (v * f).round() / f
+}
+
+/// The registry answer for a location: the nation's registry, or why there is none.
+pub fn registry_for(snapshot: &Snapshot, location: &Location) -> serde_json::Value {
+    match (location.nation, location.territory) {
+        (Some(n), _) => snapshot
+            .registries
+            .get(&n)
+            .map(|r| serde_json::to_value(RegistryView::from(r)).unwrap_or_default())
+            .unwrap_or(serde_json::Value::Null),
+        _ => serde_json::Value::Null,
+    }
+}
+
+pub fn registry_note(location: &Location) -> Option<&'static str> {
+    match (location.nation, location.territory) {
+        (None, Some(Territory::CrownDependency)) => Some(
+            "This postcode is in a Crown Dependency (Guernsey, Jersey or the Isle of Man), which is not part of the UK. Its health service is its own, and no UK nation's cancer registry in our data covers it; results show the nearest UK centres.",
+        ),
+        (None, _) => Some("The nation of this location is not known, so no registry is shown; each result carries the registry of its own nation."),
+        _ => None,
+    }
+}
+
+/// Topics for these results: general topics, topics about a service some result offers.
+pub fn topics_for(snapshot: &Snapshot, services: &BTreeSet<Service>) -> Vec<TopicSummaryView> {
+    snapshot
+        .topics
+        .iter()
+        .filter(|t| t.related_service.is_none_or(|s| services.contains(&s)))
+        .map(TopicSummaryView::from)
+        .collect()
+}

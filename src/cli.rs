@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::answer::{Filters, NearestAnswer};
-use crate::config::{GeocoderSetting, Settings};
+use crate::config::Settings;
 use crate::domain::{
     parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Service, Vocabulary,
 };
@@ -206,10 +206,7 @@ fn run_nearest(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let (db, directory) = server::prepare(&settings)?;
-    let geocoder = Geocoder::new(match &settings.geocoder {
-        GeocoderSetting::Off => None,
-        GeocoderSetting::Url(url) => Some(url.as_str()),
-    });
+    let geocoder = Geocoder::from_setting(&settings.geocoder);
     let snapshot = directory.snapshot();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

@@ -96,6 +96,14 @@ impl Geocoder {
         }
     }
 
+    /// The chain as configured by `GEOCODER`.
+    pub fn from_setting(setting: &crate::config::GeocoderSetting) -> Self {
+        match setting {
+            crate::config::GeocoderSetting::Off => Self::new(None),
+            crate::config::GeocoderSetting::Url(url) => Self::new(Some(url)),
+        }
+    }
+
     /// Answer where `place` is.
     pub async fn locate(
         &self,

@@ -13,7 +13,6 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpServer};
 
-use crate::config::GeocoderSetting;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::geocode::Geocoder;
@@ -56,10 +55,7 @@ impl Application {
     ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(settings.bind)?;
         let port = listener.local_addr()?.port();
-        let geocoder = Geocoder::new(match &settings.geocoder {
-            GeocoderSetting::Off => None,
-            GeocoderSetting::Url(url) => Some(url.as_str()),
-        });
+        let geocoder = Geocoder::from_setting(&settings.geocoder);
         let state = web::Data::new(AppState {
             db,
             directory,

@@ -74,10 +74,7 @@ impl NearestAnswer {
         });
         Self {
             treatment: topics_for(snapshot, &offered),
-            registry: location
-                .nation
-                .and_then(|n| snapshot.registries.get(&n))
-                .map(RegistryView::from),
+            registry: registry_for(snapshot, &location),
             registry_note: registry_note(&location),
             dataset: DatasetView::from(snapshot),
             location,
@@ -103,16 +100,12 @@ fn round(v: f64, places: i32) -> f64 {
     (v * f).round() / f
 }
 
-/// The registry answer for a location: the nation's registry, or why there is none.
-pub fn registry_for(snapshot: &Snapshot, location: &Location) -> serde_json::Value {
-    match (location.nation, location.territory) {
-        (Some(n), _) => snapshot
-            .registries
-            .get(&n)
-            .map(|r| serde_json::to_value(RegistryView::from(r)).unwrap_or_default())
-            .unwrap_or(serde_json::Value::Null),
-        _ => serde_json::Value::Null,
-    }
+/// The registry of the location's nation (none for a Crown Dependency or an unknown nation).
+pub fn registry_for(snapshot: &Snapshot, location: &Location) -> Option<RegistryView> {
+    location
+        .nation
+        .and_then(|n| snapshot.registries.get(&n))
+        .map(RegistryView::from)
 }
 
 pub fn registry_note(location: &Location) -> Option<&'static str> {

@@ -88,6 +88,11 @@ impl Application {
         self.port
     }
 
+    /// A handle that stops the server gracefully.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub async fn run(self) -> std::io::Result<()> {
         self.server.await
     }

@@ -30,4 +30,5 @@ async fn postgres_serve_loads_the_shipped_data_and_answers() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(body["total"], 4);
+    server.stop().await;
 }

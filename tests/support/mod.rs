@@ -156,6 +156,7 @@ pub struct TestServer {
     pub db: Database,
     pub directory: Arc<Directory>,
     pub client: reqwest::Client,
+    handle: actix_web::dev::ServerHandle,
 }
 
 impl TestServer {
@@ -174,13 +175,21 @@ impl TestServer {
             centre_directory::http::Application::build(settings, db.clone(), directory.clone())
                 .expect("bind");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
         tokio::spawn(app.run());
         Self {
             base,
             db,
             directory,
             client: reqwest::Client::new(),
+            handle,
         }
+    }
+
+    /// Stop the server and wait for its workers, so no database connection outlives the test
+    /// (a libpq connection still open at process exit can crash the test binary).
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -1,7 +1,6 @@
 //! The command line: argument definitions and what each subcommand does.
 
-use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -37,14 +36,22 @@ pub enum Command {
     /// Create or update the database tables.
     Migrate,
     /// Validate a dataset file and replace the dataset with it (or only show the diff).
+    ///
+    /// `postcodes` loads a postcode directory (ONS Postcode Directory, NSPL, any
+    /// postcode,lat,lon file, or an outcode table) for exact geocoding.
     Import {
-        /// centres, registries, registry_stats, treatment, referral_rules, postcode_areas
+        /// centres, registries, registry_stats, treatment, referral_rules, postcode_areas,
+        /// postcodes
         dataset: String,
-        /// The CSV file ('-' reads standard input).
-        path: PathBuf,
+        /// The CSV file: a path, an https:// URL, or '-' for standard input.
+        #[arg(value_name = "PATH|URL|-")]
+        path: String,
         /// Validate and print the diff without writing anything.
         #[arg(long)]
         dry_run: bool,
+        /// postcodes only: skip rows with problems (and count them) instead of refusing the file.
+        #[arg(long)]
+        skip_invalid: bool,
         /// Name recorded in the import history.
         #[arg(long, default_value = "cli")]
         actor: String,
@@ -123,9 +130,16 @@ pub fn run(cli: Cli) -> ExitCode {
             dataset,
             path,
             dry_run,
+            skip_invalid,
             actor,
             json,
-        } => run_import(&settings, &dataset, &path, dry_run, &actor, json),
+        } => {
+            if dataset == import::postcodes::POSTCODES {
+                run_import_postcodes(&settings, &path, dry_run, skip_invalid, &actor, json)
+            } else {
+                run_import(&settings, &dataset, &path, dry_run, &actor, json)
+            }
+        }
         Command::Imports {
             dataset,
             limit,
@@ -304,19 +318,10 @@ pub fn render_answer(a: &NearestAnswer) -> String {
     out
 }
 
-fn read_input(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf)?;
-        return Ok(buf);
-    }
-    std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
-}
-
 fn run_import(
     settings: &Settings,
     dataset: &str,
-    path: &PathBuf,
+    path: &str,
     dry_run: bool,
     actor: &str,
     json: bool,
@@ -328,10 +333,12 @@ fn run_import(
         );
         return Ok(ExitCode::from(EXIT_INVALID));
     }
-    let bytes = read_input(path)?;
+    let (bytes, source) = match import::source::read_all(path, &settings.fetch) {
+        Ok(read) => read,
+        Err(e) => return Ok(report_error(e.into(), json)),
+    };
     let progress = Progress::start(&format!("validating {dataset}"));
     let db = server::open_database(settings)?;
-    let source = path.display().to_string();
     let outcome = import::import(
         &db,
         &ImportRequest {
@@ -350,6 +357,91 @@ fn run_import(
         }
         Err(e) => Ok(report_error(e, json)),
     }
+}
+
+fn run_import_postcodes(
+    settings: &Settings,
+    path: &str,
+    dry_run: bool,
+    skip_invalid: bool,
+    actor: &str,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let input = match import::source::open(path, &settings.fetch) {
+        Ok(input) => input,
+        Err(e) => return Ok(report_error(e.into(), json)),
+    };
+    let db = server::open_database(settings)?;
+    let progress = Progress::bytes(input.len, "reading postcodes");
+    let outcome = import::postcodes::import_postcodes(
+        &db,
+        input.reader,
+        &import::postcodes::PostcodeImport {
+            source: &input.source,
+            actor,
+            dry_run,
+            skip_invalid,
+        },
+        &mut |bytes, rows| progress.set(bytes, rows),
+    );
+    progress.finish();
+    match outcome {
+        Ok(report) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", render_postcode_report(&report));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Ok(report_error(e, json)),
+    }
+}
+
+/// A postcode import's summary for a terminal.
+pub fn render_postcode_report(r: &import::postcodes::PostcodeReport) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let what = match r.status {
+        "dry_run" => "dry run: nothing written".to_string(),
+        "unchanged" => "unchanged: identical to the file in force, nothing written".to_string(),
+        _ => format!("applied; directory version {}", r.directory_version),
+    };
+    let _ = writeln!(
+        out,
+        "{}: {} rows loaded of {} read in {:.1} s; {what}",
+        r.dataset, r.rows_loaded, r.rows_read, r.seconds
+    );
+    let columns: Vec<String> = r.columns.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let _ = writeln!(out, "  columns used: {}", columns.join(", "));
+    let _ = writeln!(
+        out,
+        "  skipped: {} without a location, {} with problems",
+        r.skipped_no_location, r.skipped_invalid
+    );
+    let nations: Vec<String> = r
+        .by_nation
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    let _ = writeln!(out, "  by nation: {}", nations.join(", "));
+    let _ = writeln!(
+        out,
+        "  terminated (kept, flagged): {}; unrecognised country codes: {}",
+        r.terminated, r.unknown_country
+    );
+    let _ = writeln!(
+        out,
+        "  districts: {}; rows before: {}",
+        r.districts, r.previous_rows
+    );
+    for w in &r.warnings {
+        let _ = writeln!(out, "  skipped {w}");
+    }
+    if let Some(id) = r.import_id {
+        let _ = writeln!(out, "  import id {id}, sha256 {}", r.sha256);
+    }
+    out
 }
 
 fn run_rollback(settings: &Settings, dataset: &str, actor: &str) -> anyhow::Result<ExitCode> {
@@ -382,7 +474,9 @@ fn report_error(e: ImportError, json: bool) -> ExitCode {
             }
             ExitCode::from(EXIT_INVALID)
         }
-        ImportError::UnknownDataset(_) | ImportError::NothingToRollBack(_) => {
+        ImportError::UnknownDataset(_)
+        | ImportError::NothingToRollBack(_)
+        | ImportError::Source(_) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_INVALID)
         }
@@ -473,6 +567,38 @@ impl Progress {
         bar.set_message(message.to_string());
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         Self(Some(bar))
+    }
+
+    /// A bar over `len` bytes (a spinner when the size is unknown), only on a terminal.
+    pub fn bytes(len: Option<u64>, message: &str) -> Self {
+        if !std::io::stderr().is_terminal() {
+            return Self(None);
+        }
+        let bar = match len {
+            Some(n) => {
+                let bar = indicatif::ProgressBar::new(n);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}, eta {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+                bar
+            }
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        Self(Some(bar))
+    }
+
+    /// Bytes read and rows seen so far.
+    pub fn set(&self, bytes: u64, rows: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(bytes);
+            bar.set_message(format!("{rows} rows"));
+        }
     }
 
     pub fn finish(self) {

@@ -107,6 +107,61 @@ impl GeocoderSetting {
     }
 }
 
+/// Limits on fetching import files from URLs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchSettings {
+    /// Largest file accepted, in bytes (`IMPORT_MAX_BYTES`).
+    pub max_bytes: u64,
+    /// Whole-download time limit (`IMPORT_FETCH_TIMEOUT_SECS`).
+    pub timeout: std::time::Duration,
+    /// Accept plain `http://` URLs (`IMPORT_ALLOW_HTTP`); https only by default.
+    pub allow_http: bool,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        Self {
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+            timeout: std::time::Duration::from_secs(Self::DEFAULT_TIMEOUT_SECS),
+            allow_http: false,
+        }
+    }
+}
+
+impl FetchSettings {
+    /// 4 GiB: the full ONS Postcode Directory CSV is well under 2 GiB.
+    pub const DEFAULT_MAX_BYTES: u64 = 4 << 30;
+    pub const DEFAULT_TIMEOUT_SECS: u64 = 900;
+
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let mut s = Self::default();
+        if let Some(raw) = get("IMPORT_MAX_BYTES").filter(|v| !v.trim().is_empty()) {
+            s.max_bytes = raw.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                format!("IMPORT_MAX_BYTES '{raw}' is not a positive number of bytes")
+            })?;
+        }
+        if let Some(raw) = get("IMPORT_FETCH_TIMEOUT_SECS").filter(|v| !v.trim().is_empty()) {
+            let secs: u64 = raw.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                format!("IMPORT_FETCH_TIMEOUT_SECS '{raw}' is not a positive number of seconds")
+            })?;
+            s.timeout = std::time::Duration::from_secs(secs);
+        }
+        if let Some(raw) = get("IMPORT_ALLOW_HTTP").filter(|v| !v.trim().is_empty()) {
+            s.allow_http = parse_bool(&raw)
+                .ok_or_else(|| format!("IMPORT_ALLOW_HTTP '{raw}' is not true or false"))?;
+        }
+        Ok(s)
+    }
+}
+
+fn parse_bool(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 /// Everything the process is configured with.
 #[derive(Clone)]
 pub struct Settings {
@@ -115,6 +170,7 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub admin_token: Option<String>,
     pub geocoder: GeocoderSetting,
+    pub fetch: FetchSettings,
 }
 
 impl fmt::Debug for Settings {
@@ -128,6 +184,7 @@ impl fmt::Debug for Settings {
                 &self.admin_token.as_ref().map(|_| "(set, hidden)"),
             )
             .field("geocoder", &self.geocoder)
+            .field("fetch", &self.fetch)
             .finish()
     }
 }
@@ -165,12 +222,14 @@ impl Settings {
             }
         }
         let geocoder = GeocoderSetting::parse(&get("GEOCODER").unwrap_or_default())?;
+        let fetch = FetchSettings::from_lookup(&get)?;
         Ok(Self {
             database,
             bind,
             data_dir,
             admin_token,
             geocoder,
+            fetch,
         })
     }
 }
@@ -253,5 +312,15 @@ mod tests {
             settings(&[("GEOCODER", "off")]).unwrap().geocoder,
             GeocoderSetting::Off
         );
+        assert!(settings(&[("IMPORT_MAX_BYTES", "-3")])
+            .unwrap_err()
+            .contains("IMPORT_MAX_BYTES"));
+        assert!(settings(&[("IMPORT_ALLOW_HTTP", "perhaps")])
+            .unwrap_err()
+            .contains("IMPORT_ALLOW_HTTP"));
+        let fetch = settings(&[("IMPORT_MAX_BYTES", "1000"), ("IMPORT_ALLOW_HTTP", "yes")])
+            .unwrap()
+            .fetch;
+        assert_eq!((fetch.max_bytes, fetch.allow_http), (1000, true));
     }
 }

@@ -1,6 +1,8 @@
 //! Import: validate a dataset file completely, then (unless a dry run) replace the dataset in
 //! one transaction, record the import and bump the directory version. Also rollback and history.
 
+pub mod postcodes;
+pub mod source;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -26,8 +28,17 @@ pub enum ImportError {
     },
     #[error("{0}")]
     NothingToRollBack(String),
+    /// The file could not be opened, fetched or read to the end.
+    #[error("{0}")]
+    Source(String),
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+impl From<source::SourceError> for ImportError {
+    fn from(e: source::SourceError) -> Self {
+        Self::Source(e.to_string())
+    }
 }
 
 impl From<diesel::result::Error> for ImportError {
@@ -130,6 +141,11 @@ pub fn validate(dataset: &str, bytes: &[u8]) -> Result<usize, ImportError> {
 
 /// Restore the dataset's previous version (the import before the one in force).
 pub fn rollback(db: &Database, dataset: &str, actor: &str) -> Result<ImportReport, ImportError> {
+    if dataset == postcodes::POSTCODES || dataset == postcodes::DISTRICTS {
+        return Err(ImportError::NothingToRollBack(format!(
+            "earlier versions of {dataset} are not kept (the file is large); import the previous file again to go back"
+        )));
+    }
     for_dataset!(dataset, rollback_dataset(db, actor))
 }
 

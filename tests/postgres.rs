@@ -32,3 +32,9 @@ async fn postgres_serve_loads_the_shipped_data_and_answers() {
     assert_eq!(body["total"], 4);
     server.stop().await;
 }
+
+#[test]
+fn postgres_postcode_directory_loads_and_replaces() {
+    let Some(db) = TestDb::postgres() else { return };
+    suite::postcode_directory_loads(&db);
+}

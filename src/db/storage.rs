@@ -91,6 +91,13 @@ pub trait Storage: Connection + Sized {
     fn replace_registry_stats(&mut self, rows: &[RegistryStatRow]) -> Result<(), DbError>;
 
     fn find_postcode(&mut self, postcode: &str) -> Result<Option<PostcodeRow>, DbError>;
+    /// Delete every postcode (inside the import's transaction).
+    fn clear_postcodes(&mut self) -> Result<(), DbError>;
+    /// Insert a chunk of postcodes (the caller keeps chunks under the bind-parameter limits).
+    fn insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError>;
+    fn count_postcodes(&mut self) -> Result<i64, DbError>;
+    fn replace_districts(&mut self, rows: &[DistrictRow]) -> Result<(), DbError>;
+    fn count_districts(&mut self) -> Result<i64, DbError>;
     fn find_district(&mut self, outcode: &str) -> Result<Option<DistrictRow>, DbError>;
     fn cached_geocode(&mut self, postcode: &str) -> Result<Option<GeocodeCacheRow>, DbError>;
     fn cache_geocode(&mut self, row: &GeocodeCacheRow) -> Result<(), DbError>;
@@ -213,6 +220,30 @@ macro_rules! impl_storage {
                     .select(PostcodeRow::as_select())
                     .first(self)
                     .optional()?)
+            }
+
+            fn clear_postcodes(&mut self) -> Result<(), DbError> {
+                diesel::delete(postcodes::table).execute(self)?;
+                Ok(())
+            }
+
+            fn insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError> {
+                diesel::insert_into(postcodes::table)
+                    .values(rows)
+                    .execute(self)?;
+                Ok(())
+            }
+
+            fn count_postcodes(&mut self) -> Result<i64, DbError> {
+                Ok(postcodes::table.count().get_result(self)?)
+            }
+
+            fn replace_districts(&mut self, rows: &[DistrictRow]) -> Result<(), DbError> {
+                replace_all!(self, postcode_districts, rows)
+            }
+
+            fn count_districts(&mut self) -> Result<i64, DbError> {
+                Ok(postcode_districts::table.count().get_result(self)?)
             }
 
             fn find_district(&mut self, outcode: &str) -> Result<Option<DistrictRow>, DbError> {

@@ -80,6 +80,7 @@ impl TestDb {
             data_dir: data_dir(),
             admin_token: None,
             geocoder: GeocoderSetting::Off,
+            fetch: Default::default(),
         }
     }
 
@@ -95,6 +96,11 @@ impl TestDb {
     }
 
     pub fn cli_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
+        self.cli_full(args, &[], stdin)
+    }
+
+    /// Run the CLI with extra environment variables.
+    pub fn cli_full(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Output {
         use std::io::Write;
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_centre-directory"));
         cmd.args(args)
@@ -106,6 +112,9 @@ impl TestDb {
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let mut child = cmd.spawn().expect("run centre-directory");
         if let Some(bytes) = stdin {
             child.stdin.take().unwrap().write_all(bytes).unwrap();
@@ -210,4 +219,57 @@ impl TestServer {
     pub fn reload(&self) {
         self.directory.replace(Snapshot::load(&self.db).unwrap());
     }
+}
+
+/// One file a [`serve_files`] server answers with.
+pub struct Served {
+    pub path: &'static str,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    /// Send a Content-Length header (without one the body simply ends when the connection closes).
+    pub with_length: bool,
+}
+
+/// A minimal HTTP/1.1 file server on a free local port, for URL imports; unknown paths get 404.
+/// Returns the base URL (`http://127.0.0.1:PORT`).
+pub fn serve_files(files: Vec<Served>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+            let path = target.split('?').next().unwrap_or(target);
+            let found = files.iter().find(|f| f.path == path);
+            let _ = match found {
+                Some(f) => {
+                    let mut head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nConnection: close\r\n",
+                        f.content_type
+                    );
+                    if f.with_length {
+                        head.push_str(&format!("Content-Length: {}\r\n", f.body.len()));
+                    }
+                    head.push_str("\r\n");
+                    stream
+                        .write_all(head.as_bytes())
+                        .and_then(|_| stream.write_all(&f.body))
+                }
+                None => stream.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                ),
+            };
+        }
+    });
+    base
 }

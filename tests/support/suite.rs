@@ -161,3 +161,114 @@ pub fn dry_run_apply_and_rollback(db: &TestDb) {
     assert_eq!(records[1]["changed"], 1);
     assert_eq!(records[0]["restored_import_id"], records[2]["id"]);
 }
+
+/// A file in `tests/fixtures/postcodes/`.
+pub fn postcode_fixture(name: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/postcodes")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The `nearest` answer of the CLI as JSON.
+pub fn nearest_json(db: &TestDb, postcode: &str) -> serde_json::Value {
+    let out = db.cli(&["nearest", "--postcode", postcode, "--limit", "3", "--json"]);
+    assert_eq!(out.code, 0, "{postcode}: {out:?}");
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+fn json_report(out: &super::Output) -> serde_json::Value {
+    assert_eq!(out.code, 0, "{out:?}");
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
+}
+
+/// ONSPD- and NSPL-shaped files load, answer exactly, flag terminated postcodes, derive
+/// districts, and a second file replaces the first.
+pub fn postcode_directory_loads(db: &TestDb) {
+    let onspd = postcode_fixture("onspd_sample.csv");
+    // Before: the area centroid only.
+    let before = nearest_json(db, "LS9 7TF");
+    assert_eq!(before["location"]["precision"], "area");
+
+    let report = json_report(&db.cli(&["import", "postcodes", &onspd, "--json"]));
+    assert_eq!(report["status"], "applied");
+    assert_eq!(report["rows_read"], 11);
+    assert_eq!(report["rows_loaded"], 10);
+    assert_eq!(report["skipped_no_location"], 1);
+    assert_eq!(report["terminated"], 1);
+    assert_eq!(report["districts"], 8);
+    assert_eq!(report["by_nation"]["england"], 6);
+    assert_eq!(report["by_nation"]["crown_dependency"], 1);
+    assert_eq!(report["columns"]["postcode"], "pcds");
+    assert_eq!(report["columns"]["lon"], "long");
+    assert_eq!(report["columns"]["country"], "ctry");
+    assert_eq!(report["columns"]["terminated"], "doterm");
+
+    let exact = nearest_json(db, "ls97tf");
+    assert_eq!(exact["location"]["precision"], "postcode");
+    assert_eq!(exact["location"]["source"], "postcodes");
+    assert_eq!(exact["location"]["query"], "LS9 7TF");
+    assert_eq!(exact["location"]["nation"], "england");
+    let first = &exact["results"][0];
+    assert_eq!(first["centre"]["town"], "Leeds", "{first}");
+    assert!(first["distance_km"].as_f64().unwrap() < 1.0, "{first}");
+
+    let old = nearest_json(db, "LS1 9ZZ");
+    assert_eq!(old["location"]["terminated"], true);
+    assert!(old["location"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("no longer in use"));
+
+    let district = nearest_json(db, "LS1");
+    assert_eq!(district["location"]["precision"], "district");
+    // LS1's centroid comes from its one live postcode (LS1 3EX), not the terminated LS1 9ZZ.
+    assert!((district["location"]["lat"].as_f64().unwrap() - 53.8018).abs() < 1e-6);
+
+    let wales = nearest_json(db, "CF14 4XW");
+    assert_eq!(wales["location"]["nation"], "wales");
+    assert_eq!(wales["registry"]["nation"], "wales");
+
+    let guernsey = nearest_json(db, "GY1 3NS");
+    assert_eq!(guernsey["location"]["precision"], "postcode");
+    assert!(guernsey["location"]["nation"].is_null());
+    assert_eq!(guernsey["location"]["territory"], "crown_dependency");
+
+    // The row ONS marks 99.999999 / 0.000000 was skipped, not stored at 99° north.
+    let missing = nearest_json(db, "LS99 1AA");
+    assert_ne!(missing["location"]["precision"], "postcode");
+
+    let again = json_report(&db.cli(&["import", "postcodes", &onspd, "--json"]));
+    assert_eq!(again["status"], "unchanged");
+    assert_eq!(again["directory_version"], report["directory_version"]);
+
+    // An NSPL-shaped file (2025 column names, quoted cells, from standard input) replaces it.
+    let nspl = std::fs::read(postcode_fixture("nspl_sample.csv")).unwrap();
+    let out = db.cli_with_stdin(&["import", "postcodes", "-", "--json"], Some(&nspl));
+    let replaced = json_report(&out);
+    assert_eq!(replaced["status"], "applied");
+    assert_eq!(replaced["rows_loaded"], 9);
+    assert_eq!(replaced["previous_rows"], 10);
+    assert_eq!(replaced["columns"]["country"], "ctry25cd");
+    assert_eq!(replaced["columns"]["postcode"], "pcds");
+    // EC1A 1BB was only in the first file: now neither it nor its district is known.
+    let gone = nearest_json(db, "EC1A 1BB");
+    assert_eq!(gone["location"]["precision"], "area");
+    assert_eq!(
+        nearest_json(db, "LS9 7TF")["location"]["precision"],
+        "postcode"
+    );
+
+    let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
+    let history: serde_json::Value = serde_json::from_str(&history.stdout).unwrap();
+    let statuses: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["applied", "unchanged", "applied"]);
+    assert_eq!(history[0]["rows_total"], 9);
+    assert_eq!(history[0]["source"], "standard input");
+}

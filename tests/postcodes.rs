@@ -1,0 +1,310 @@
+//! `import postcodes`: the ONS Postcode Directory and NSPL, simple and headerless files,
+//! outcode tables, files with problems, and files fetched from a URL (a local server).
+
+mod support;
+
+use centre_directory::db::Storage;
+use support::{serve_files, suite, Served, TestDb};
+
+fn postcode_count(db: &TestDb) -> i64 {
+    let database = db.connect();
+    let mut conn = database.get().unwrap();
+    centre_directory::with_connection!(&mut conn, |c| c.count_postcodes()).unwrap()
+}
+
+fn import(db: &TestDb, bytes: &[u8], extra: &[&str]) -> support::Output {
+    let mut args = vec!["import", "postcodes", "-", "--json"];
+    args.extend_from_slice(extra);
+    db.cli_with_stdin(&args, Some(bytes))
+}
+
+fn report(out: &support::Output) -> serde_json::Value {
+    assert_eq!(out.code, 0, "{out:?}");
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+#[test]
+fn onspd_and_nspl_files_load_and_answer_exactly() {
+    suite::postcode_directory_loads(&TestDb::sqlite());
+}
+
+#[test]
+fn simple_headerless_in_use_and_outcode_files_load() {
+    let db = TestDb::sqlite();
+    let simple = report(&import(
+        &db,
+        b"postcode,latitude,longitude\nLS9 7TF,53.807296,-1.520264\n",
+        &[],
+    ));
+    assert_eq!(simple["rows_loaded"], 1);
+    assert_eq!(simple["by_nation"]["unknown"], 1);
+    let answer = suite::nearest_json(&db, "LS9 7TF");
+    assert_eq!(answer["location"]["precision"], "postcode");
+    // No country column: the nation comes from the postcode area.
+    assert_eq!(answer["location"]["nation"], "england");
+
+    let headerless = report(&import(
+        &db,
+        b"ls97tf,53.807296,-1.520264\r\nM20 4BX,53.42876,-2.23088\r\n",
+        &[],
+    ));
+    assert_eq!(headerless["rows_loaded"], 2);
+    assert_eq!(headerless["columns"]["postcode"], "postcode");
+
+    // A spreadsheet-style file: names with spaces and question marks, an "in use" flag.
+    let in_use = report(&import(
+        &db,
+        b"Postcode,In Use?,Latitude,Longitude,Country\nLS9 7TF,Yes,53.807296,-1.520264,England\nLS1 9ZZ,No,53.7981,-1.5475,England\n",
+        &[],
+    ));
+    assert_eq!(in_use["rows_loaded"], 2);
+    assert_eq!(in_use["terminated"], 1);
+    assert_eq!(
+        suite::nearest_json(&db, "LS1 9ZZ")["location"]["terminated"],
+        true
+    );
+
+    // An outcode table fills the district centroids and leaves the postcodes alone.
+    let outcodes = report(&import(
+        &db,
+        b"outcode,lat,lng\nCF14,51.5069,-3.1904\nG51,55.8621,-4.3403\n",
+        &[],
+    ));
+    assert_eq!(outcodes["dataset"], "postcode_districts");
+    assert_eq!(outcodes["rows_loaded"], 2);
+    assert_eq!(postcode_count(&db), 2);
+    let district = suite::nearest_json(&db, "CF14 9ZZ");
+    assert_eq!(district["location"]["precision"], "district");
+    assert_eq!(district["location"]["nation"], "wales");
+
+    // A "postcode" column holding outcodes is understood as an outcode table too.
+    let as_postcode = report(&import(
+        &db,
+        b"id,postcode,latitude,longitude\n1,AB10,57.13514,-2.11731\n",
+        &[],
+    ));
+    assert_eq!(as_postcode["dataset"], "postcode_districts");
+}
+
+#[test]
+fn files_with_problems_are_refused_with_line_and_column_and_nothing_changes() {
+    let db = TestDb::sqlite();
+    let good = std::fs::read(suite::postcode_fixture("onspd_sample.csv")).unwrap();
+    report(&import(&db, &good, &[]));
+    let count = postcode_count(&db);
+    let version = suite::nearest_json(&db, "LS9 7TF")["dataset"]["version"].clone();
+
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "bad postcode",
+            b"postcode,lat,lon\nLS9 7TF,53.8,-1.5\nLS9 7T!,53.8,-1.5\n",
+            "line 3, column 1 (postcode): 'LS9 7T!' is not a UK postcode",
+        ),
+        (
+            "latitude not a number",
+            b"postcode,lat,lon\nLS9 7TF,abc,-1.5\n",
+            "line 2, column 2 (lat): latitude 'abc' is not a number",
+        ),
+        (
+            "outside the UK",
+            b"postcode,lat,lon\nLS9 7TF,40.4,-3.7\n",
+            "line 2, column 2 (lat): latitude 40.4 is outside the UK",
+        ),
+        (
+            "longitude outside the UK",
+            b"pcds,lat,long\nLS9 7TF,53.8,-15.0\n",
+            "line 2, column 3 (long): longitude -15 is outside the UK",
+        ),
+        (
+            "duplicate",
+            b"postcode,lat,lon\nLS9 7TF,53.8,-1.5\nls9 7tf,53.8,-1.5\n",
+            "line 3, column 1 (postcode): 'LS9 7TF' is listed again",
+        ),
+        (
+            "no latitude column",
+            b"postcode,easting,northing\nLS9 7TF,430000,434000\n",
+            "line 1: no latitude column in the header; expected one of lat, latitude",
+        ),
+        (
+            "no postcode column",
+            b"name,lat,lon\nSomewhere,53.8,-1.5\n",
+            "line 1: no postcode column in the header",
+        ),
+        ("empty file", b"\n\n", "line 1: the file is empty"),
+        (
+            "not UTF-8",
+            b"postcode,lat,lon\nLS9 7TF,53.8,-1.5\nLS9 7T\xff,53.8,-1.5\n",
+            "line 3, column 1: is not valid UTF-8",
+        ),
+        (
+            "too few cells",
+            b"postcode,lat,lon\nLS9 7TF\n",
+            "line 2: the row has 1 cells",
+        ),
+        (
+            "no row with a location",
+            b"pcds,lat,long\nLS9 7TF,99.999999,0.000000\n",
+            "no row has a location",
+        ),
+        (
+            "an outcode in a postcode file",
+            b"postcode,lat,lon\nLS9 7TF,53.8,-1.5\nLS9,53.8,-1.5\n",
+            "line 3, column 1 (postcode): 'LS9' is not a UK postcode",
+        ),
+        (
+            "ZIP archive",
+            b"PK\x03\x04\x14\x00\x00\x00",
+            "is a ZIP archive; unzip it",
+        ),
+    ];
+    for (what, bytes, expected) in cases {
+        let out = db.cli_with_stdin(&["import", "postcodes", "-"], Some(bytes));
+        assert_eq!(out.code, 2, "{what}: {out:?}");
+        assert!(
+            out.stderr.contains(expected),
+            "{what}: expected '{expected}' in\n{}",
+            out.stderr
+        );
+        assert_eq!(postcode_count(&db), count, "{what} changed the table");
+    }
+    let after = suite::nearest_json(&db, "LS9 7TF");
+    assert_eq!(after["location"]["precision"], "postcode");
+    assert_eq!(after["dataset"]["version"], version);
+
+    // --skip-invalid loads the good rows and counts the others.
+    let skipped = report(&import(
+        &db,
+        b"postcode,lat,lon\nLS9 7TF,53.8073,-1.5203\nNOT A CODE,53.8,-1.5\nM20 4BX,53.42876,-2.23088\n",
+        &["--skip-invalid"],
+    ));
+    assert_eq!(skipped["rows_loaded"], 2);
+    assert_eq!(skipped["skipped_invalid"], 1);
+    assert_eq!(skipped["warnings"][0]["line"], 3);
+    assert_eq!(postcode_count(&db), 2);
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_postcodes_cannot_be_rolled_back() {
+    let db = TestDb::sqlite();
+    let onspd = suite::postcode_fixture("onspd_sample.csv");
+    let dry = report(&db.cli(&["import", "postcodes", &onspd, "--dry-run", "--json"]));
+    assert_eq!(dry["status"], "dry_run");
+    assert_eq!(dry["rows_loaded"], 10);
+    assert!(dry["import_id"].is_null());
+    assert_eq!(postcode_count(&db), 0);
+    let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
+    assert_eq!(history.stdout.trim(), "[]");
+    let rollback = db.cli(&["rollback", "postcodes"]);
+    assert_eq!(rollback.code, 2);
+    assert!(rollback.stderr.contains("import the previous file again"));
+}
+
+#[test]
+fn files_are_fetched_from_urls_within_the_limits() {
+    let db = TestDb::sqlite();
+    let onspd = std::fs::read(suite::postcode_fixture("onspd_sample.csv")).unwrap();
+    // About 1 MB of distinct postcodes, larger than the reader's first buffer.
+    let mut large = String::from("postcode,lat,lon\n");
+    for district in 1..=9 {
+        for sector in 0..=9 {
+            for a in "ABDEFGHJLNPQRSTUWXYZ".chars() {
+                for b in "ABDEFGHJLNPQRSTUWXYZ".chars() {
+                    large.push_str(&format!("LS{district} {sector}{a}{b},53.8,-1.5\n"));
+                }
+            }
+        }
+    }
+    let centres = std::fs::read(support::data_dir().join("centres.csv")).unwrap();
+    let base = serve_files(vec![
+        Served {
+            path: "/onspd.csv",
+            content_type: "text/csv",
+            body: onspd.clone(),
+            with_length: true,
+        },
+        Served {
+            path: "/unsized.csv",
+            content_type: "application/octet-stream",
+            body: large.into_bytes(),
+            with_length: false,
+        },
+        Served {
+            path: "/page.csv",
+            content_type: "text/html; charset=utf-8",
+            body: b"<html>sign in</html>".to_vec(),
+            with_length: true,
+        },
+        Served {
+            path: "/centres.csv",
+            content_type: "text/csv",
+            body: centres,
+            with_length: true,
+        },
+    ]);
+    let allow = [("IMPORT_ALLOW_HTTP", "true")];
+    let url = format!("{base}/onspd.csv?token=secret");
+
+    let refused = db.cli(&["import", "postcodes", &url]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(refused.stderr.contains("only https:// URLs are fetched"));
+    assert!(
+        !refused.stderr.contains("secret"),
+        "query strings are not shown"
+    );
+
+    let fetched = db.cli_full(&["import", "postcodes", &url, "--json"], &allow, None);
+    let fetched = report(&fetched);
+    assert_eq!(fetched["rows_loaded"], 10);
+    let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
+    assert!(history.stdout.contains(&format!("{base}/onspd.csv\"")));
+    assert!(!history.stdout.contains("secret"));
+
+    let capped = db.cli_full(
+        &["import", "postcodes", &format!("{base}/onspd.csv")],
+        &[("IMPORT_ALLOW_HTTP", "true"), ("IMPORT_MAX_BYTES", "500")],
+        None,
+    );
+    assert_eq!(capped.code, 2, "{capped:?}");
+    assert!(
+        capped.stderr.contains("more than the limit of 500"),
+        "{capped:?}"
+    );
+    // Without a Content-Length the cap stops the stream part-way; the table is untouched.
+    let cut = db.cli_full(
+        &["import", "postcodes", &format!("{base}/unsized.csv")],
+        &[
+            ("IMPORT_ALLOW_HTTP", "true"),
+            ("IMPORT_MAX_BYTES", "600000"),
+        ],
+        None,
+    );
+    assert_eq!(cut.code, 2, "{cut:?}");
+    assert!(cut.stderr.contains("larger than the limit"), "{cut:?}");
+    assert!(cut.stderr.contains("nothing was changed"), "{cut:?}");
+    assert_eq!(postcode_count(&db), 10);
+
+    let html = db.cli_full(
+        &["import", "postcodes", &format!("{base}/page.csv")],
+        &allow,
+        None,
+    );
+    assert_eq!(html.code, 2);
+    assert!(html.stderr.contains("not a CSV file"), "{html:?}");
+
+    let missing = db.cli_full(
+        &["import", "postcodes", &format!("{base}/nope.csv")],
+        &allow,
+        None,
+    );
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("404"), "{missing:?}");
+
+    // The directory's own datasets can come from a URL too.
+    let centres = db.cli_full(
+        &["import", "centres", &format!("{base}/centres.csv")],
+        &allow,
+        None,
+    );
+    assert_eq!(centres.code, 0, "{centres:?}");
+    assert!(centres.stdout.contains("rows valid; applied"));
+}

@@ -2,6 +2,7 @@
 //! listener (so tests can start it on port 0).
 
 mod api;
+pub mod caching;
 pub mod error;
 mod nearest;
 mod params;
@@ -72,6 +73,7 @@ impl Application {
                     }
                     .into()
                 }))
+                .wrap(middleware::from_fn(caching::conditional_get))
                 .wrap(middleware::Compress::default())
                 .wrap(access_log())
                 .configure(routes)

@@ -175,3 +175,97 @@ impl Directory {
         Ok(Some(version))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::CentreKind;
+    use proptest::prelude::*;
+
+    fn snapshot_of(points: &[(f64, f64)]) -> Snapshot {
+        let centres = points
+            .iter()
+            .enumerate()
+            .map(|(i, &(lat, lon))| Centre::placeholder(i, Coordinates::new(lat, lon).unwrap()))
+            .collect();
+        Snapshot::build(
+            1,
+            String::new(),
+            centres,
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+        )
+    }
+
+    /// The answer of a full scan: every accepted centre within `max_km`, by distance.
+    fn brute_force(
+        s: &Snapshot,
+        from: Coordinates,
+        limit: usize,
+        max_km: Option<f64>,
+        accept: impl Fn(&Centre) -> bool,
+    ) -> Vec<(String, f64)> {
+        let mut all: Vec<(String, f64)> = s
+            .centres()
+            .iter()
+            .filter(|c| accept(c))
+            .map(|c| (c.id.clone(), from.distance_km(c.location)))
+            .filter(|(_, d)| max_km.is_none_or(|m| *d <= m))
+            .collect();
+        all.sort_by(|a, b| a.1.total_cmp(&b.1));
+        all.truncate(limit);
+        all
+    }
+
+    fn uk_point() -> impl Strategy<Value = (f64, f64)> {
+        (49.9f64..60.8, -8.2f64..1.7)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// nearest (and within, by max_km) returns exactly what a full Haversine scan returns.
+        #[test]
+        fn nearest_and_within_match_a_full_scan(
+            points in prop::collection::vec(uk_point(), 0..300),
+            from in uk_point(),
+            limit in 0usize..40,
+            max_km in prop::option::of(0.0f64..900.0),
+            only_tya in any::<bool>(),
+        ) {
+            let s = snapshot_of(&points);
+            let from = Coordinates::new(from.0, from.1).unwrap();
+            let accept = |c: &Centre| !only_tya || c.kind == CentreKind::TyaUnit;
+            let got: Vec<(String, f64)> = s
+                .nearest(from, limit, max_km, accept)
+                .iter()
+                .map(|h| (h.centre.id.clone(), h.distance_km))
+                .collect();
+            let want = brute_force(&s, from, limit, max_km, accept);
+            prop_assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                // Same distances in the same order; ids agree unless two centres tie.
+                prop_assert!((g.1 - w.1).abs() < 1e-9, "{:?} vs {:?}", g, w);
+                if g.0 != w.0 {
+                    let tie = want.iter().any(|o| o.0 == g.0 && (o.1 - w.1).abs() < 1e-9);
+                    prop_assert!(tie, "{:?} vs {:?}", g, w);
+                }
+            }
+            for pair in got.windows(2) {
+                prop_assert!(pair[0].1 <= pair[1].1);
+            }
+        }
+    }
+
+    #[test]
+    fn nearest_of_nothing_is_empty() {
+        let s = snapshot_of(&[(53.8, -1.5)]);
+        let from = Coordinates::new(51.5, -0.1).unwrap();
+        assert!(s.nearest(from, 0, None, |_| true).is_empty());
+        assert!(s.nearest(from, 5, Some(10.0), |_| true).is_empty());
+        assert_eq!(s.nearest(from, 5, None, |_| true).len(), 1);
+    }
+}

@@ -198,3 +198,57 @@ async fn unknown_paths_answer_a_problem_404() {
         "application/problem+json"
     );
 }
+
+#[tokio::test]
+async fn answers_carry_etags_and_a_matching_if_none_match_gets_304() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let path = "/api/v1/centres/nearest?lat=53.8&lon=-1.55&kind=tya_unit";
+    let first = server.get(path).await;
+    assert_eq!(first.status(), 200);
+    let tag = first.headers()["etag"].to_str().unwrap().to_string();
+    assert!(tag.starts_with("W/\"v"), "{tag}");
+    assert_eq!(first.headers()["cache-control"], "public, max-age=60");
+
+    let revalidate = |tag: String| {
+        server
+            .client
+            .get(format!("{}{path}", server.base))
+            .header("If-None-Match", tag)
+            .send()
+    };
+    let again = revalidate(tag.clone()).await.unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), tag);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    // Another request has another tag; errors and health checks carry none.
+    let other = server
+        .get("/api/v1/centres/nearest?lat=53.8&lon=-1.55")
+        .await;
+    assert_ne!(other.headers()["etag"].to_str().unwrap(), tag);
+    let bad = server.get("/api/v1/centres/nearest?lat=99&lon=0").await;
+    assert_eq!(bad.status(), 400);
+    assert!(bad.headers().get("etag").is_none());
+    assert!(server.get("/healthz").await.headers().get("etag").is_none());
+
+    // An import changes the directory version: the old tag no longer matches.
+    let out = db.cli(&[
+        "import",
+        "centres",
+        &support::data_dir()
+            .join("centres.csv")
+            .display()
+            .to_string(),
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let rows = std::fs::read_to_string(support::data_dir().join("centres.csv")).unwrap();
+    let fewer: String = rows.lines().take(60).map(|l| format!("{l}\n")).collect();
+    let out = db.cli_with_stdin(&["import", "centres", "-"], Some(fewer.as_bytes()));
+    assert_eq!(out.code, 0, "{out:?}");
+    server.reload();
+    let changed = revalidate(tag.clone()).await.unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), tag);
+    server.stop().await;
+}

@@ -34,6 +34,40 @@ pub struct Centre {
 }
 
 impl Centre {
+    /// A bare centre at a point, numbered `n`: for benchmarks and property tests of the spatial
+    /// index, never for data. Even numbers are TYA units, odd numbers cancer centres.
+    #[doc(hidden)]
+    pub fn placeholder(n: usize, location: Coordinates) -> Self {
+        Self {
+            id: format!("placeholder-{n}"),
+            kind: if n % 2 == 0 {
+                CentreKind::TyaUnit
+            } else {
+                CentreKind::CancerCentre
+            },
+            name: format!("Placeholder {n}"),
+            hospital: String::new(),
+            organisation: String::new(),
+            address: String::new(),
+            town: String::new(),
+            postcode: UkPostcode::parse("LS9 7TF").expect("a valid postcode"),
+            nation: Nation::England,
+            location,
+            phone: String::new(),
+            website: String::new(),
+            ages: None,
+            tya_role: None,
+            services: Vec::new(),
+            tct_unit: None,
+            notes: String::new(),
+            provenance: Provenance {
+                source: String::new(),
+                last_verified: chrono::NaiveDate::default(),
+                unverified: Vec::new(),
+            },
+        }
+    }
+
     pub fn offers(&self, service: Service) -> bool {
         self.services.contains(&service)
     }

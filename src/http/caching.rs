@@ -1,0 +1,105 @@
+//! Conditional GET for the public API: every successful answer carries an `ETag` made from the
+//! directory version and the request, so a client or cache that sends it back in
+//! `If-None-Match` gets `304 Not Modified` without the answer being computed again. When an
+//! import changes the directory, the version (and so every tag) changes.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpResponse};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+
+/// How long shared caches and browsers may reuse an answer without asking again.
+pub const MAX_AGE_SECS: u32 = 60;
+
+/// The weak tag of a request at a directory version: `W/"v<version>-<hash of path and query>"`.
+pub fn etag(version: i64, path: &str, query: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(path.as_bytes());
+    hasher.update(b"?");
+    hasher.update(query.as_bytes());
+    let digest = hasher.finalize();
+    let short: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("W/\"v{version}-{short}\"")
+}
+
+/// Does an `If-None-Match` header name this tag? (Weak comparison, as RFC 9110 asks for GET.)
+pub fn matches(if_none_match: &str, tag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    let tag = bare(tag);
+    if_none_match
+        .split(',')
+        .any(|candidate| candidate.trim() == "*" || bare(candidate) == tag)
+}
+
+fn is_public_api(req: &ServiceRequest) -> bool {
+    (req.method() == Method::GET || req.method() == Method::HEAD)
+        && req.path().starts_with("/api/")
+        && !req.path().starts_with("/api/v1/imports")
+}
+
+/// The middleware (used with `actix_web::middleware::from_fn`).
+pub async fn conditional_get(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let version = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.directory.snapshot().version);
+    let (Some(version), true) = (version, is_public_api(&req)) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let tag = etag(version, req.path(), req.query_string());
+    let cache_control = format!("public, max-age={MAX_AGE_SECS}");
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| matches(v, &tag));
+    if fresh {
+        let response = HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .insert_header((header::CACHE_CONTROL, cache_control))
+            .finish();
+        return Ok(req.into_response(response));
+    }
+    let mut res = next.call(req).await?;
+    if res.status() == StatusCode::OK {
+        let headers = res.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(&tag) {
+            headers.insert(header::ETAG, value);
+        }
+        if let Ok(value) = HeaderValue::from_str(&cache_control) {
+            headers.insert(header::CACHE_CONTROL, value);
+        }
+    }
+    Ok(res.map_into_boxed_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_change_with_version_and_request() {
+        let a = etag(3, "/api/v1/centres", "kind=tya_unit");
+        assert_eq!(a, etag(3, "/api/v1/centres", "kind=tya_unit"));
+        assert_ne!(a, etag(4, "/api/v1/centres", "kind=tya_unit"));
+        assert_ne!(a, etag(3, "/api/v1/centres", "kind=cancer_centre"));
+        assert!(a.starts_with("W/\"v3-"));
+    }
+
+    #[test]
+    fn if_none_match_lists_and_weak_tags() {
+        let tag = etag(1, "/x", "");
+        assert!(matches(&tag, &tag));
+        assert!(matches(&format!("\"other\", {tag}"), &tag));
+        assert!(matches(&tag.replace("W/", ""), &tag));
+        assert!(matches("*", &tag));
+        assert!(!matches("\"other\"", &tag));
+    }
+}

@@ -25,7 +25,7 @@ pub struct Filters {
 }
 
 /// The answer to "what is near here?".
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NearestAnswer {
     pub location: Location,
     pub results: Vec<ResultView>,
@@ -84,8 +84,26 @@ impl NearestAnswer {
     }
 }
 
+/// `GET /api/v1/geocode`: what the service understood a location to be.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct GeocodeAnswer {
+    pub location: Location,
+    pub registry: Option<RegistryView>,
+    pub registry_note: Option<&'static str>,
+}
+
+impl GeocodeAnswer {
+    pub fn build(snapshot: &Snapshot, location: Location) -> Self {
+        Self {
+            registry: registry_for(snapshot, &location),
+            registry_note: registry_note(&location),
+            location,
+        }
+    }
+}
+
 /// One centre in an answer, with its distance.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ResultView {
     pub centre: CentreView,
     pub distance_km: f64,

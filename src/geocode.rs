@@ -14,7 +14,7 @@ use crate::with_connection;
 use postcodes_io::{Answer, PostcodesIo};
 
 /// How precisely a location is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Precision {
     /// The exact point asked for.
@@ -30,7 +30,7 @@ pub enum Precision {
 }
 
 /// What the service understood a location to be.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Location {
     pub lat: f64,
     pub lon: f64,

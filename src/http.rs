@@ -5,6 +5,7 @@ mod api;
 pub mod caching;
 pub mod error;
 mod nearest;
+pub mod openapi;
 mod params;
 
 use std::net::TcpListener;
@@ -38,7 +39,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(api::list_registries)
         .service(api::get_registry)
         .service(api::list_treatment)
-        .service(api::get_treatment);
+        .service(api::get_treatment)
+        .service(openapi::openapi_json)
+        .service(openapi::docs_redirect)
+        .service(openapi::swagger_ui());
 }
 
 /// A running server and the port it listens on.

@@ -2,12 +2,13 @@
 //! explicit `From`.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::dataset::{Centre, Registry, TreatmentTopic};
 use crate::domain::{CentreKind, Nation, Service, TyaRole, Vocabulary};
 use crate::index::Snapshot;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CentreView {
     pub id: String,
     pub kind: CentreKind,
@@ -65,7 +66,7 @@ impl From<&Centre> for CentreView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RegistryView {
     pub nation: Nation,
     pub nation_name: &'static str,
@@ -97,7 +98,7 @@ impl From<&Registry> for RegistryView {
 }
 
 /// A topic as listed (without its body).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TopicSummaryView {
     pub slug: String,
     pub condition: String,
@@ -121,7 +122,7 @@ impl From<&TreatmentTopic> for TopicSummaryView {
 }
 
 /// A whole topic.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TopicView {
     #[serde(flatten)]
     pub summary: TopicSummaryView,
@@ -140,7 +141,7 @@ impl From<&TreatmentTopic> for TopicView {
 }
 
 /// Which version of the directory answered.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DatasetView {
     pub version: i64,
     pub imported_at: String,
@@ -153,4 +154,53 @@ impl From<&Snapshot> for DatasetView {
             imported_at: s.updated_at.clone(),
         }
     }
+}
+
+/// `GET /api/v1/centres`: one page of centres.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CentreList {
+    pub results: Vec<CentreView>,
+    /// Centres matching the filters, on every page.
+    pub total: usize,
+    pub limit: usize,
+    pub offset: usize,
+    pub dataset: DatasetView,
+}
+
+/// `GET /api/v1/centres/{id}`: one centre and the registry of its nation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CentreDetail {
+    pub centre: CentreView,
+    pub registry: Option<RegistryView>,
+    pub dataset: DatasetView,
+}
+
+/// `GET /api/v1/registries`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistryList {
+    pub results: Vec<RegistryView>,
+    pub total: usize,
+    pub dataset: DatasetView,
+}
+
+/// `GET /api/v1/registries/{nation}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistryDetail {
+    pub registry: RegistryView,
+    pub dataset: DatasetView,
+}
+
+/// `GET /api/v1/treatment`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicList {
+    pub results: Vec<TopicSummaryView>,
+    pub total: usize,
+    pub dataset: DatasetView,
+}
+
+/// `GET /api/v1/treatment/{slug}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicDetail {
+    pub topic: TopicView,
+    pub dataset: DatasetView,
 }

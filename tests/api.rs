@@ -252,3 +252,133 @@ async fn answers_carry_etags_and_a_matching_if_none_match_gets_304() {
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), tag);
     server.stop().await;
 }
+
+/// The property names a schema allows, following `$ref` and `allOf`.
+fn schema_properties(doc: &serde_json::Value, schema: &serde_json::Value) -> Vec<String> {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.rsplit('/').next().unwrap();
+        return schema_properties(doc, &doc["components"]["schemas"][name]);
+    }
+    let mut names: Vec<String> = schema["properties"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        names.extend(schema_properties(doc, part));
+    }
+    names
+}
+
+/// Every field of `value` is described by `schema`, recursively through objects and arrays.
+fn assert_documented(
+    doc: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+) {
+    let schema = match schema["$ref"].as_str() {
+        Some(r) => &doc["components"]["schemas"][r.rsplit('/').next().unwrap()],
+        None => schema,
+    };
+    if let Some(options) = schema["oneOf"].as_array() {
+        // Option<T> is `oneOf: [null, T]`.
+        if !value.is_null() {
+            let inner = options.iter().find(|o| o["type"] != "null").unwrap();
+            assert_documented(doc, inner, value, at);
+        }
+        return;
+    }
+    match value {
+        serde_json::Value::Object(map) => {
+            let allowed = schema_properties(doc, schema);
+            for (key, inner) in map {
+                assert!(
+                    allowed.contains(key),
+                    "{at}.{key} is not in the OpenAPI schema"
+                );
+                let mut sub = &schema["properties"][key];
+                if sub.is_null() {
+                    for part in schema["allOf"].as_array().into_iter().flatten() {
+                        let part = match part["$ref"].as_str() {
+                            Some(r) => &doc["components"]["schemas"][r.rsplit('/').next().unwrap()],
+                            None => part,
+                        };
+                        if !part["properties"][key].is_null() {
+                            sub = &part["properties"][key];
+                        }
+                    }
+                }
+                assert_documented(doc, sub, inner, &format!("{at}.{key}"));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                assert_documented(doc, &schema["items"], item, &format!("{at}[]"));
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn openapi_describes_every_public_endpoint_and_the_docs_are_served() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let (status, doc) = server.get_json("/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let cases = [
+        (
+            "/api/v1/centres/nearest",
+            "/api/v1/centres/nearest?postcode=LS9%207TF&kind=tya_unit&limit=3",
+        ),
+        ("/api/v1/geocode", "/api/v1/geocode?q=GY1%201AA"),
+        ("/api/v1/centres", "/api/v1/centres?limit=5"),
+        ("/api/v1/centres/{id}", "/api/v1/centres/tya-christie"),
+        ("/api/v1/registries", "/api/v1/registries"),
+        ("/api/v1/registries/{nation}", "/api/v1/registries/wales"),
+        ("/api/v1/treatment", "/api/v1/treatment"),
+        ("/api/v1/treatment/{slug}", "/api/v1/treatment/all-overview"),
+        ("/healthz", "/healthz"),
+        ("/readyz", "/readyz"),
+    ];
+    for (template, url) in cases {
+        let op = &doc["paths"][template]["get"];
+        assert!(op.is_object(), "{template} is not documented");
+        let (status, body) = server.get_json(url).await;
+        assert_eq!(status, 200, "{url}: {body}");
+        let schema = &op["responses"]["200"]["content"]["application/json"]["schema"];
+        assert!(schema.is_object(), "{template} has no 200 schema");
+        assert_documented(&doc, schema, &body, template);
+    }
+    // Problems are documented with their media type.
+    let bad = &doc["paths"]["/api/v1/centres/nearest"]["get"]["responses"]["400"]["content"];
+    assert!(bad["application/problem+json"].is_object());
+    let params: Vec<&str> = doc["paths"]["/api/v1/centres/nearest"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for p in [
+        "postcode", "q", "lat", "lon", "kind", "service", "age", "nation", "limit", "max_km",
+    ] {
+        assert!(
+            params.contains(&p),
+            "nearest parameter {p} is not documented"
+        );
+    }
+
+    let docs = server.get("/docs").await;
+    assert_eq!(docs.status(), 200, "the redirect to /docs/ is followed");
+    let html = docs.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    let init = server
+        .get("/docs/swagger-initializer.js")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("/openapi.json"));
+    server.stop().await;
+}

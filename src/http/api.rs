@@ -6,15 +6,24 @@ use serde_json::json;
 use super::error::ApiError;
 use super::params::{shorten, Params};
 use super::AppState;
-use crate::domain::{CentreKind, Nation, Vocabulary};
-use crate::views::{CentreView, DatasetView, RegistryView, TopicSummaryView, TopicView};
+use crate::domain::{CentreKind, Nation, Service, Vocabulary};
+use crate::views::{
+    CentreDetail, CentreList, CentreView, DatasetView, RegistryDetail, RegistryList, RegistryView,
+    TopicDetail, TopicList, TopicSummaryView, TopicView,
+};
 
+/// Liveness: the process answers.
+#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = super::openapi::Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
 /// Ready when the database answers and a directory with centres is loaded.
+#[utoipa::path(tag = "health", responses(
+    (status = 200, description = "Ready: the database answers and centres are loaded", body = super::openapi::Ready),
+    (status = 503, description = "Not ready", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
@@ -34,6 +43,15 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     })))
 }
 
+/// Every centre and TYA unit, filtered and paginated.
+#[utoipa::path(
+    tag = "directory",
+    params(super::openapi::ListParams),
+    responses(
+        (status = 200, description = "One page of centres", body = CentreList),
+        (status = 400, description = "A filter is not allowed; `parameter` names it", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    )
+)]
 #[get("/api/v1/centres")]
 pub async fn list_centres(
     state: web::Data<AppState>,
@@ -45,7 +63,7 @@ pub async fn list_centres(
     )?;
     let kind = params.vocabulary::<CentreKind>("kind")?;
     let nation = params.vocabulary::<Nation>("nation")?;
-    let services = params.vocabularies::<crate::domain::Service>("service")?;
+    let services = params.vocabularies::<Service>("service")?;
     let limit = params.integer("limit", 1, 1000)?.unwrap_or(100) as usize;
     let offset = params
         .integer("offset", 0, i64::from(u32::MAX))?
@@ -75,15 +93,24 @@ pub async fn list_centres(
         .take(limit)
         .map(|c| CentreView::from(*c))
         .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "results": results,
-        "total": matching.len(),
-        "limit": limit,
-        "offset": offset,
-        "dataset": DatasetView::from(&*snapshot),
-    })))
+    Ok(HttpResponse::Ok().json(CentreList {
+        results,
+        total: matching.len(),
+        limit,
+        offset,
+        dataset: DatasetView::from(&*snapshot),
+    }))
 }
 
+/// One centre by id, with the cancer registry of its nation.
+#[utoipa::path(
+    tag = "directory",
+    params(("id" = String, Path, description = "The centre's id, e.g. `tya-christie`")),
+    responses(
+        (status = 200, description = "The centre", body = CentreDetail),
+        (status = 404, description = "No centre has this id", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    )
+)]
 #[get("/api/v1/centres/{id}")]
 pub async fn get_centre(
     state: web::Data<AppState>,
@@ -97,13 +124,15 @@ pub async fn get_centre(
         .registries
         .get(&centre.nation)
         .map(RegistryView::from);
-    Ok(HttpResponse::Ok().json(json!({
-        "centre": CentreView::from(centre),
-        "registry": registry,
-        "dataset": DatasetView::from(&*snapshot),
-    })))
+    Ok(HttpResponse::Ok().json(CentreDetail {
+        centre: CentreView::from(centre),
+        registry,
+        dataset: DatasetView::from(&*snapshot),
+    }))
 }
 
+/// The cancer registries of the four UK nations.
+#[utoipa::path(tag = "registries", responses((status = 200, description = "The registries", body = RegistryList)))]
 #[get("/api/v1/registries")]
 pub async fn list_registries(state: web::Data<AppState>) -> HttpResponse {
     let snapshot = state.directory.snapshot();
@@ -112,13 +141,22 @@ pub async fn list_registries(state: web::Data<AppState>) -> HttpResponse {
         .values()
         .map(RegistryView::from)
         .collect();
-    HttpResponse::Ok().json(json!({
-        "results": results,
-        "total": results.len(),
-        "dataset": DatasetView::from(&*snapshot),
-    }))
+    HttpResponse::Ok().json(RegistryList {
+        total: results.len(),
+        results,
+        dataset: DatasetView::from(&*snapshot),
+    })
 }
 
+/// The cancer registry of one nation.
+#[utoipa::path(
+    tag = "registries",
+    params(("nation" = Nation, Path, description = "england, scotland, wales or northern_ireland")),
+    responses(
+        (status = 200, description = "The registry", body = RegistryDetail),
+        (status = 404, description = "Not a UK nation, or no registry loaded", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    )
+)]
 #[get("/api/v1/registries/{nation}")]
 pub async fn get_registry(
     state: web::Data<AppState>,
@@ -132,12 +170,24 @@ pub async fn get_registry(
             nation.display_name()
         ))
     })?;
-    Ok(HttpResponse::Ok().json(json!({
-        "registry": RegistryView::from(registry),
-        "dataset": DatasetView::from(&*snapshot),
-    })))
+    Ok(HttpResponse::Ok().json(RegistryDetail {
+        registry: RegistryView::from(registry),
+        dataset: DatasetView::from(&*snapshot),
+    }))
 }
 
+/// Plain-language treatment information topics (acute lymphoblastic leukaemia first).
+#[utoipa::path(
+    tag = "treatment",
+    params(
+        ("condition" = Option<String>, Query, description = "Only topics about this condition, e.g. `acute_lymphoblastic_leukaemia`"),
+        ("service" = Option<Service>, Query, description = "Only topics related to this service"),
+    ),
+    responses(
+        (status = 200, description = "The topics (summaries)", body = TopicList),
+        (status = 400, description = "A filter is not allowed", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    )
+)]
 #[get("/api/v1/treatment")]
 pub async fn list_treatment(
     state: web::Data<AppState>,
@@ -145,7 +195,7 @@ pub async fn list_treatment(
 ) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(req.query_string(), &["condition", "service"])?;
     let condition = params.one("condition")?.map(str::to_ascii_lowercase);
-    let service = params.vocabulary::<crate::domain::Service>("service")?;
+    let service = params.vocabulary::<Service>("service")?;
     let snapshot = state.directory.snapshot();
     let results: Vec<TopicSummaryView> = snapshot
         .topics
@@ -154,13 +204,22 @@ pub async fn list_treatment(
         .filter(|t| service.is_none_or(|s| t.related_service == Some(s)))
         .map(TopicSummaryView::from)
         .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "results": results,
-        "total": results.len(),
-        "dataset": DatasetView::from(&*snapshot),
-    })))
+    Ok(HttpResponse::Ok().json(TopicList {
+        total: results.len(),
+        results,
+        dataset: DatasetView::from(&*snapshot),
+    }))
 }
 
+/// One treatment topic in full.
+#[utoipa::path(
+    tag = "treatment",
+    params(("slug" = String, Path, description = "The topic's slug, e.g. `all-overview`")),
+    responses(
+        (status = 200, description = "The topic", body = TopicDetail),
+        (status = 404, description = "No topic has this slug", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    )
+)]
 #[get("/api/v1/treatment/{slug}")]
 pub async fn get_treatment(
     state: web::Data<AppState>,
@@ -177,8 +236,8 @@ pub async fn get_treatment(
                 shorten(&slug)
             ))
         })?;
-    Ok(HttpResponse::Ok().json(json!({
-        "topic": TopicView::from(topic),
-        "dataset": DatasetView::from(&*snapshot),
-    })))
+    Ok(HttpResponse::Ok().json(TopicDetail {
+        topic: TopicView::from(topic),
+        dataset: DatasetView::from(&*snapshot),
+    }))
 }

@@ -45,8 +45,9 @@ impl ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// An error, as `application/problem+json` (RFC 9457).
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Problem<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     title: &'static str,
@@ -58,8 +59,9 @@ struct Problem<'a> {
     errors: Option<Vec<ProblemItem>>,
 }
 
-#[derive(Serialize)]
-struct ProblemItem {
+/// One problem in an uploaded file.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ProblemItem {
     line: u64,
     column: Option<usize>,
     column_name: Option<String>,

@@ -1,12 +1,11 @@
 //! Location queries: `GET /api/v1/centres/nearest` and `GET /api/v1/geocode`.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::error::ApiError;
 use super::params::{shorten, Params};
 use super::AppState;
-use crate::answer::{registry_for, registry_note, Filters, NearestAnswer};
+use crate::answer::{Filters, GeocodeAnswer, NearestAnswer};
 use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Service};
 use crate::geocode::{GeocodeError, Location, Place};
 use crate::index::Snapshot;
@@ -107,6 +106,18 @@ pub(crate) async fn locate(
         .map_err(geocode_error)
 }
 
+/// The nearest centres to a postcode, outcode, place or point, with the treatment information
+/// relevant to them and the cancer registry of the location's nation. Give `max_km` for the
+/// centres within a distance.
+#[utoipa::path(
+    tag = "locations",
+    params(super::openapi::LocationParams, super::openapi::FilterParams),
+    responses(
+        (status = 200, description = "Centres by distance (an empty list, with a message, when none match)", body = NearestAnswer),
+        (status = 400, description = "A parameter is missing, repeated or not allowed; `parameter` names it", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "A well-formed postcode or a place we cannot find; the detail offers the outcode or area instead", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    )
+)]
 #[get("/api/v1/centres/nearest")]
 pub async fn nearest(
     state: web::Data<AppState>,
@@ -152,6 +163,17 @@ pub async fn nearest(
     Ok(HttpResponse::Ok().json(NearestAnswer::build(&snapshot, location, &filters)))
 }
 
+/// What the service understands a postcode, outcode, place or point to be: where, how
+/// precisely, in which nation, and that nation's cancer registry.
+#[utoipa::path(
+    tag = "locations",
+    params(super::openapi::LocationParams),
+    responses(
+        (status = 200, description = "The location as understood", body = GeocodeAnswer),
+        (status = 400, description = "Not a location", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "Not found; the detail offers the outcode or area instead", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    )
+)]
 #[get("/api/v1/geocode")]
 pub async fn geocode(
     state: web::Data<AppState>,
@@ -161,9 +183,5 @@ pub async fn geocode(
     let place = place_from(&params)?;
     let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "location": location,
-        "registry": registry_for(&snapshot, &location),
-        "registry_note": registry_note(&location),
-    })))
+    Ok(HttpResponse::Ok().json(GeocodeAnswer::build(&snapshot, location)))
 }

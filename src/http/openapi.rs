@@ -1,0 +1,156 @@
+//! The OpenAPI description of the public API (`/openapi.json`) and the interactive docs
+//! (`/docs`, Swagger UI served from files built into the binary).
+
+use actix_web::{get, HttpResponse};
+use serde::Serialize;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::domain::{CentreKind, Nation, Service};
+
+/// Where: exactly one of `postcode`, `q`, or `lat` with `lon`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct LocationParams {
+    /// A full postcode (`LS9 7TF`, any spacing or case), a sector (`LS9 7`), an outcode
+    /// (`LS9`) or an area (`LS`).
+    postcode: Option<String>,
+    /// A postcode in any of those forms, or the name of a town or city.
+    q: Option<String>,
+    /// Latitude in decimal degrees (WGS84), inside the UK; with `lon`.
+    lat: Option<f64>,
+    /// Longitude in decimal degrees (WGS84), inside the UK; with `lat`.
+    lon: Option<f64>,
+}
+
+/// Which centres to return.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct FilterParams {
+    /// Only this kind of place.
+    kind: Option<CentreKind>,
+    /// Only places offering this service; repeat for several (all must be offered).
+    service: Option<Vec<Service>>,
+    /// The patient's age in years (0-120): a unit's age range must include it.
+    #[param(minimum = 0, maximum = 120)]
+    age: Option<u8>,
+    /// Only places in this nation.
+    nation: Option<Nation>,
+    /// How many results, 1-50 (default 5).
+    #[param(minimum = 1, maximum = 50)]
+    limit: Option<u8>,
+    /// Only places within this many kilometres (more than 0, up to 2000).
+    max_km: Option<f64>,
+}
+
+/// Filters and pages of the centre list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListParams {
+    kind: Option<CentreKind>,
+    nation: Option<Nation>,
+    /// Repeat for several (all must be offered).
+    service: Option<Vec<Service>>,
+    /// Page size, 1-1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u16>,
+    /// Centres to skip (default 0).
+    offset: Option<u32>,
+}
+
+/// An error as `application/problem+json` (RFC 9457).
+#[derive(Serialize, ToSchema)]
+#[schema(as = Problem)]
+#[allow(dead_code)]
+pub struct ProblemDoc {
+    /// `about:blank`.
+    #[serde(rename = "type")]
+    kind: String,
+    /// The HTTP status in words.
+    title: String,
+    status: u16,
+    /// What is wrong and what is allowed.
+    detail: String,
+    /// The query parameter at fault, when there is one.
+    parameter: Option<String>,
+}
+
+/// `GET /healthz`.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct Health {
+    /// `ok`.
+    status: String,
+}
+
+/// `GET /readyz`.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct Ready {
+    /// `ready`.
+    status: String,
+    /// `sqlite` or `postgres`.
+    database: String,
+    dataset: ReadyDataset,
+    /// Centres loaded.
+    centres: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ReadyDataset {
+    /// The directory version being served.
+    version: i64,
+    /// The version in the database (higher while a new import is being picked up).
+    stored_version: i64,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "UK cancer centre and TYA unit directory",
+        description = "Find the nearest cancer centres and teenage and young adult (TYA) cancer units to a UK postcode, outcode, place or point, with plain-language treatment information and the cancer registry of the nation. Every answer carries the dataset version; GET answers carry an ETag and honour If-None-Match.",
+    ),
+    paths(
+        super::nearest::nearest,
+        super::nearest::geocode,
+        super::api::list_centres,
+        super::api::get_centre,
+        super::api::list_registries,
+        super::api::get_registry,
+        super::api::list_treatment,
+        super::api::get_treatment,
+        super::api::healthz,
+        super::api::readyz,
+    ),
+    tags(
+        (name = "locations", description = "What is near a place"),
+        (name = "directory", description = "The centres and TYA units"),
+        (name = "registries", description = "The national cancer registries"),
+        (name = "treatment", description = "Plain-language treatment information"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /openapi.json`.
+#[get("/openapi.json")]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// `/docs` → `/docs/` (Swagger UI serves its files below the slash).
+#[get("/docs")]
+pub async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/docs/"))
+        .finish()
+}
+
+/// The Swagger UI service, reading `/openapi.json`.
+pub fn swagger_ui() -> utoipa_swagger_ui::SwaggerUi {
+    utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+        .config(utoipa_swagger_ui::Config::from("/openapi.json"))
+}

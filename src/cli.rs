@@ -12,6 +12,7 @@ use crate::domain::{
 };
 use crate::geocode::{GeocodeError, Geocoder, Place};
 use crate::import::{self, ImportError, ImportReport, ImportRequest};
+use crate::referral::ReferralAnswer;
 use crate::server;
 
 /// UK directory of cancer treatment centres and teenage and young adult cancer units.
@@ -101,6 +102,27 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Referral guidance for a young person: the rule of their nation for their age and the
+    /// nearest places that fit it (the API's /api/v1/referrals/tya, for a terminal).
+    Refer {
+        /// A full postcode (LS9 7TF), sector, outcode (LS9) or area (LS).
+        #[arg(long)]
+        postcode: Option<String>,
+        /// A postcode or a town name.
+        #[arg(long)]
+        q: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        lat: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        lon: Option<String>,
+        /// The young person's age in whole years.
+        #[arg(long, allow_hyphen_values = true)]
+        age: String,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Restore a dataset to the version before the one in force.
     Rollback {
         dataset: String,
@@ -160,22 +182,7 @@ pub fn run(cli: Cli) -> ExitCode {
             json,
         } => {
             let parsed = (|| -> Result<(Place, Filters), String> {
-                let place = match (postcode, q, lat, lon) {
-                    (Some(p), None, None, None) => Place::Postcode(
-                        PostcodeQuery::parse(&p)
-                            .ok_or_else(|| format!("--postcode '{p}' is not a UK postcode"))?,
-                    ),
-                    (None, Some(q), None, None) => Place::Text(q),
-                    (None, None, Some(lat), Some(lon)) => Place::Point(Coordinates::new(
-                        Coordinates::parse_lat(&lat)?,
-                        Coordinates::parse_lon(&lon)?,
-                    )?),
-                    _ => {
-                        return Err(
-                            "give one location: --postcode, --q, or --lat with --lon".to_string()
-                        )
-                    }
-                };
+                let place = place_from_args(postcode, q, lat, lon)?;
                 if !(1..=50).contains(&limit) {
                     return Err(format!("--limit {limit} is not allowed; allowed: 1 to 50"));
                 }
@@ -200,6 +207,31 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Refer {
+            postcode,
+            q,
+            lat,
+            lon,
+            age,
+            limit,
+            json,
+        } => {
+            let parsed = (|| -> Result<(Place, u8), String> {
+                let place = place_from_args(postcode, q, lat, lon)?;
+                let age = parse_age(&age).map_err(|e| format!("--age: {e}"))?;
+                if !(1..=20).contains(&limit) {
+                    return Err(format!("--limit {limit} is not allowed; allowed: 1 to 20"));
+                }
+                Ok((place, age))
+            })();
+            match parsed {
+                Ok((place, age)) => run_refer(settings, place, age, limit, json),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Ok(ExitCode::from(EXIT_INVALID))
+                }
+            }
+        }
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -213,27 +245,174 @@ fn run_serve(settings: Settings, poll_seconds: u64) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_nearest(
-    settings: Settings,
+/// One location from the command line: `--postcode`, `--q`, or `--lat` with `--lon`.
+fn place_from_args(
+    postcode: Option<String>,
+    q: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+) -> Result<Place, String> {
+    Ok(match (postcode, q, lat, lon) {
+        (Some(p), None, None, None) => Place::Postcode(
+            PostcodeQuery::parse(&p)
+                .ok_or_else(|| format!("--postcode '{p}' is not a UK postcode"))?,
+        ),
+        (None, Some(q), None, None) => Place::Text(q),
+        (None, None, Some(lat), Some(lon)) => Place::Point(Coordinates::new(
+            Coordinates::parse_lat(&lat)?,
+            Coordinates::parse_lon(&lon)?,
+        )?),
+        _ => return Err("give one location: --postcode, --q, or --lat with --lon".to_string()),
+    })
+}
+
+/// Locate a place the way the API does; `Err(code)` after printing why it could not.
+fn locate_for_cli(
+    settings: &Settings,
     place: Place,
-    filters: Filters,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
-    let (db, directory) = server::prepare(&settings)?;
+) -> anyhow::Result<
+    Result<
+        (
+            crate::geocode::Location,
+            std::sync::Arc<crate::index::Snapshot>,
+        ),
+        ExitCode,
+    >,
+> {
+    let (db, directory) = server::prepare(settings)?;
     let geocoder = Geocoder::from_setting(&settings.geocoder);
     let snapshot = directory.snapshot();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()?;
-    let located = runtime.block_on(geocoder.locate(&db, &snapshot, place));
-    let location = match located {
-        Ok(l) => l,
-        Err(GeocodeError::Db(e)) => return Err(e.into()),
+    match runtime.block_on(geocoder.locate(&db, &snapshot, place)) {
+        Ok(l) => Ok(Ok((l, snapshot))),
+        Err(GeocodeError::Db(e)) => Err(e.into()),
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(ExitCode::from(3));
+            Ok(Err(ExitCode::from(3)))
         }
+    }
+}
+
+fn run_refer(
+    settings: Settings,
+    place: Place,
+    age: u8,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let (location, snapshot) = match locate_for_cli(&settings, place)? {
+        Ok(found) => found,
+        Err(code) => return Ok(code),
+    };
+    let answer = ReferralAnswer::build(&snapshot, location, age, limit);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+    } else {
+        print!("{}", render_referral(&answer));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A referral answer as plain text for a terminal.
+pub fn render_referral(a: &ReferralAnswer) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Referral guidance for age {} near {} ({} precision)",
+        a.age,
+        a.location.query,
+        precision_name(a.location.precision)
+    );
+    if let Some(note) = &a.location.note {
+        let _ = writeln!(out, "  Location: {note}");
+    }
+    match &a.pathway {
+        Some(p) => {
+            let _ = writeln!(
+                out,
+                "\nRule ({}, ages {}-{}): {}",
+                p.nation.display_name(),
+                p.age_min,
+                p.age_max,
+                p.rule
+            );
+            if !p.details.is_empty() {
+                let _ = writeln!(out, "  {}", p.details);
+            }
+            let _ = writeln!(
+                out,
+                "  Source: {} (last verified {})",
+                p.source, p.last_verified
+            );
+            if !p.unverified.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  Not confirmed by the source: {}",
+                    p.unverified.join(", ")
+                );
+            }
+            let _ = writeln!(out, "\nNearest places that fit ({}):", p.setting_plain);
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "\nNo referral rule applies. Nearest places that take this age:"
+            );
+        }
+    }
+    for (i, r) in a.results.iter().enumerate() {
+        let c = &r.centre;
+        let _ = writeln!(out, "{:>2}. {} ({})", i + 1, c.name, r.role_plain);
+        let _ = writeln!(out, "    {}, {} {}", c.hospital, c.town, c.postcode);
+        let ages = match (c.age_min, c.age_max) {
+            (Some(lo), Some(hi)) => format!(" · ages {lo}-{hi}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "    {:.1} miles ({:.1} km){ages}",
+            r.distance_miles, r.distance_km
+        );
+        let contact: Vec<&str> = [c.phone.as_str(), c.website.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !contact.is_empty() {
+            let _ = writeln!(out, "    {}", contact.join(" · "));
+        }
+        if let Some(reg) = &r.registry {
+            let _ = writeln!(out, "    In {}: registry {}", reg.nation_name, reg.name);
+        }
+    }
+    for note in &a.notes {
+        let _ = writeln!(out, "\nNote: {note}");
+    }
+    match (&a.registry, a.registry_note) {
+        (Some(r), _) => {
+            let _ = writeln!(out, "\nCancer registry: {} ({})", r.name, r.url);
+        }
+        (None, Some(note)) => {
+            let _ = writeln!(out, "\nCancer registry: none. {note}");
+        }
+        _ => {}
+    }
+    let _ = writeln!(out, "\n{}", a.disclaimer);
+    out
+}
+
+fn run_nearest(
+    settings: Settings,
+    place: Place,
+    filters: Filters,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let (location, snapshot) = match locate_for_cli(&settings, place)? {
+        Ok(found) => found,
+        Err(code) => return Ok(code),
     };
     let answer = NearestAnswer::build(&snapshot, location, &filters);
     if json {
@@ -244,14 +423,18 @@ fn run_nearest(
     Ok(ExitCode::SUCCESS)
 }
 
+fn precision_name(p: crate::geocode::Precision) -> String {
+    serde_json::to_value(p)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// The answer as plain text for a terminal.
 pub fn render_answer(a: &NearestAnswer) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let precision = serde_json::to_value(a.location.precision)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let precision = precision_name(a.location.precision);
     let _ = writeln!(
         out,
         "Near {} ({precision}, {:.4}, {:.4})",

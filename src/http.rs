@@ -7,6 +7,7 @@ pub mod error;
 mod nearest;
 pub mod openapi;
 mod params;
+mod referral;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -34,6 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(api::readyz)
         .service(nearest::nearest)
         .service(nearest::geocode)
+        .service(referral::referral)
         .service(api::list_centres)
         .service(api::get_centre)
         .service(api::list_registries)

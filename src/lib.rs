@@ -14,5 +14,6 @@ pub mod geocode;
 pub mod http;
 pub mod import;
 pub mod index;
+pub mod referral;
 pub mod server;
 pub mod views;

@@ -333,6 +333,10 @@ async fn openapi_describes_every_public_endpoint_and_the_docs_are_served() {
             "/api/v1/centres/nearest?postcode=LS9%207TF&kind=tya_unit&limit=3",
         ),
         ("/api/v1/geocode", "/api/v1/geocode?q=GY1%201AA"),
+        (
+            "/api/v1/referrals/tya",
+            "/api/v1/referrals/tya?postcode=LS9%207TF&age=17",
+        ),
         ("/api/v1/centres", "/api/v1/centres?limit=5"),
         ("/api/v1/centres/{id}", "/api/v1/centres/tya-christie"),
         ("/api/v1/registries", "/api/v1/registries"),

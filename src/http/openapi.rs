@@ -116,6 +116,7 @@ pub struct ReadyDataset {
     paths(
         super::nearest::nearest,
         super::nearest::geocode,
+        super::referral::referral,
         super::api::list_centres,
         super::api::get_centre,
         super::api::list_registries,
@@ -127,6 +128,7 @@ pub struct ReadyDataset {
     ),
     tags(
         (name = "locations", description = "What is near a place"),
+        (name = "referrals", description = "Where a young person should be treated, by age and nation"),
         (name = "directory", description = "The centres and TYA units"),
         (name = "registries", description = "The national cancer registries"),
         (name = "treatment", description = "Plain-language treatment information"),

@@ -1,0 +1,314 @@
+//! Referral guidance for young people: which kind of place the published rules of the patient's
+//! nation point to for their age, and the nearest places of that kind that take that age.
+//!
+//! This is guidance drawn from service specifications, not a clinical decision: the answer says
+//! so, and carries the source and verification date of the rule it used.
+
+use std::collections::{BTreeSet, HashSet};
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::answer::{registry_for, registry_note, topics_for};
+use crate::dataset::{Centre, ReferralRule, Setting};
+use crate::domain::coordinates::km_to_miles;
+use crate::domain::{CentreKind, Nation, Service, Territory, TyaRole};
+use crate::geocode::{Location, Precision};
+use crate::index::Snapshot;
+use crate::views::{CentreView, DatasetView, RegistryView, TopicSummaryView};
+
+/// Said with every referral answer.
+pub const DISCLAIMER: &str = "This is guidance from published NHS service specifications and the \
+pages cited, not a clinical decision. The young person's hospital team decides where they are \
+treated, and local arrangements differ; check with the team before making a referral.";
+
+/// The rule that applies.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PathwayView {
+    /// The rule's id in `referral_rules.csv`.
+    pub id: String,
+    pub nation: Nation,
+    pub age_min: u8,
+    pub age_max: u8,
+    /// `childrens_ptc`, `tya_ptc`, `tya_ptc_or_designated_hospital` or `adult_cancer_centre`.
+    pub setting: Setting,
+    /// The setting in plain words.
+    pub setting_plain: &'static str,
+    pub rule: String,
+    pub details: String,
+    pub source: String,
+    pub last_verified: String,
+    /// Values of the rule not confirmed by its source (e.g. `age_min`).
+    pub unverified: Vec<String>,
+}
+
+impl From<&ReferralRule> for PathwayView {
+    fn from(r: &ReferralRule) -> Self {
+        Self {
+            id: r.id.clone(),
+            nation: r.nation,
+            age_min: r.ages.min(),
+            age_max: r.ages.max(),
+            setting: r.setting,
+            setting_plain: setting_plain(r.setting),
+            rule: r.rule.clone(),
+            details: r.details.clone(),
+            source: r.provenance.source.clone(),
+            last_verified: r.provenance.last_verified_text(),
+            unverified: r.provenance.unverified.clone(),
+        }
+    }
+}
+
+fn setting_plain(s: Setting) -> &'static str {
+    match s {
+        Setting::ChildrensPtc => "a children's cancer principal treatment centre",
+        Setting::TyaPtc => "a teenage and young adult principal treatment centre",
+        Setting::TyaPtcOrDesignatedHospital => {
+            "a teenage and young adult principal treatment centre or a TYA designated hospital, by choice"
+        }
+        Setting::AdultCancerCentre => "an adult cancer centre",
+    }
+}
+
+/// What role a place plays for this young person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    ChildrensPtc,
+    TyaPtc,
+    TyaDesignatedHospital,
+    /// A Teenage Cancer Trust or TYA unit whose role our sources do not state.
+    TyaUnit,
+    AdultCancerCentre,
+}
+
+impl Role {
+    pub fn plain(self) -> &'static str {
+        match self {
+            Role::ChildrensPtc => "Children's principal treatment centre",
+            Role::TyaPtc => "TYA principal treatment centre",
+            Role::TyaDesignatedHospital => "TYA designated hospital",
+            Role::TyaUnit => "TYA unit (its formal role is not stated in our sources)",
+            Role::AdultCancerCentre => "Adult cancer centre",
+        }
+    }
+}
+
+/// One place in a referral answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralResult {
+    pub centre: CentreView,
+    pub distance_km: f64,
+    pub distance_miles: f64,
+    pub role: Role,
+    pub role_plain: &'static str,
+    /// Present when the place is in another nation than the patient: its registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistryView>,
+}
+
+/// `GET /api/v1/referrals/tya`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralAnswer {
+    pub location: Location,
+    pub age: u8,
+    /// The rule of the patient's nation for this age; null when no rule applies.
+    pub pathway: Option<PathwayView>,
+    pub results: Vec<ReferralResult>,
+    /// Caveats about this answer in plain words (nation inferred, Crown Dependency, gaps in
+    /// our data).
+    pub notes: Vec<String>,
+    /// Guidance, not a clinical decision.
+    pub disclaimer: &'static str,
+    pub treatment: Vec<TopicSummaryView>,
+    pub registry: Option<RegistryView>,
+    pub registry_note: Option<&'static str>,
+    pub dataset: DatasetView,
+}
+
+/// Does `centre` fit `setting` for someone of `age`? Which role it plays if so.
+fn fits(setting: Setting, centre: &Centre, age: u8) -> Option<Role> {
+    if !centre.accepts_age(age) {
+        return None;
+    }
+    let tya_role = |c: &Centre| match c.tya_role {
+        Some(TyaRole::Ptc) | Some(TyaRole::ChildrensPtc) => Some(Role::TyaPtc),
+        Some(TyaRole::DesignatedHospital) => Some(Role::TyaDesignatedHospital),
+        None if c.kind == CentreKind::TyaUnit => Some(Role::TyaUnit),
+        None => None,
+    };
+    match setting {
+        Setting::ChildrensPtc => {
+            (centre.tya_role == Some(TyaRole::ChildrensPtc)).then_some(Role::ChildrensPtc)
+        }
+        // A children's hospital's TYA unit that takes this age is part of its region's TYA
+        // service for teenagers (as at Leeds, where 16-18s are on the children's hospital site).
+        Setting::TyaPtc => match tya_role(centre) {
+            Some(Role::TyaPtc) | Some(Role::TyaUnit) => tya_role(centre),
+            _ => None,
+        },
+        Setting::TyaPtcOrDesignatedHospital => tya_role(centre),
+        Setting::AdultCancerCentre => (centre.kind == CentreKind::CancerCentre
+            && centre.tya_role != Some(TyaRole::ChildrensPtc))
+        .then_some(Role::AdultCancerCentre),
+    }
+}
+
+/// The nation of a bare point: that of the nearest postcode area centre (approximate near a
+/// border).
+fn territory_near(snapshot: &Snapshot, location: &Location) -> Option<Territory> {
+    let here = location.coordinates();
+    snapshot
+        .areas
+        .values()
+        .min_by(|a, b| {
+            here.distance_km(a.centroid)
+                .total_cmp(&here.distance_km(b.centroid))
+        })
+        .map(|a| a.territory)
+}
+
+impl ReferralAnswer {
+    pub fn build(snapshot: &Snapshot, mut location: Location, age: u8, limit: usize) -> Self {
+        let mut notes = Vec::new();
+        if location.nation.is_none() && location.precision == Precision::Point {
+            if let Some(t) = territory_near(snapshot, &location) {
+                location.territory = Some(t);
+                location.nation = t.nation();
+                notes.push(
+                    "The nation was taken from the nearest postcode area, which can be wrong close to a border; search by postcode to be sure."
+                        .to_string(),
+                );
+            }
+        }
+        // The rules of the patient's nation; a Crown Dependency has none of its own in our data,
+        // so the English pattern is shown with a note.
+        let rule_nation = match (location.nation, location.territory) {
+            (Some(n), _) => Some(n),
+            (None, Some(Territory::CrownDependency)) => {
+                notes.push(
+                    "Guernsey, Jersey and the Isle of Man run their own health services; referrals to UK centres are arranged by the island's hospital team. The places below follow the pattern used in England.".to_string(),
+                );
+                Some(Nation::England)
+            }
+            (None, _) => None,
+        };
+        let rule = rule_nation.and_then(|n| {
+            snapshot
+                .referral_rules
+                .iter()
+                .find(|r| r.nation == n && r.ages.contains(age))
+        });
+        if rule.is_none() {
+            notes.push(match rule_nation {
+                Some(n) => format!(
+                    "We have no referral rule for age {age} in {}.",
+                    n.display_name()
+                ),
+                None => "We could not tell which UK nation this is, so no referral rule applies; the nearest places that take this age are shown.".to_string(),
+            });
+        }
+        let mut results = Vec::new();
+        if let Some(rule) = rule {
+            // A TYA service listed by its units is not listed again as its hospital's centre.
+            let with_units: HashSet<&str> = snapshot
+                .centres()
+                .iter()
+                .filter(|c| c.kind == CentreKind::TyaUnit)
+                .map(|c| c.organisation.as_str())
+                .collect();
+            let tya_setting = matches!(
+                rule.setting,
+                Setting::TyaPtc | Setting::TyaPtcOrDesignatedHospital
+            );
+            let hits = snapshot.nearest(location.coordinates(), usize::MAX, None, |c| {
+                fits(rule.setting, c, age).is_some()
+                    && !(tya_setting
+                        && c.kind == CentreKind::CancerCentre
+                        && with_units.contains(c.organisation.as_str()))
+            });
+            for hit in hits {
+                if results.len() == limit {
+                    break;
+                }
+                let role = fits(rule.setting, hit.centre, age).expect("filtered above");
+                results.push(ReferralResult {
+                    centre: CentreView::from(hit.centre),
+                    distance_km: round2(hit.distance_km),
+                    distance_miles: round2(km_to_miles(hit.distance_km)),
+                    role,
+                    role_plain: role.plain(),
+                    registry: (Some(hit.centre.nation) != location.nation)
+                        .then(|| snapshot.registries.get(&hit.centre.nation))
+                        .flatten()
+                        .map(RegistryView::from),
+                });
+            }
+            if let Some(first) = results.first() {
+                if Some(first.centre.nation) != location.nation {
+                    if let Some(n) = location.nation {
+                        notes.push(format!(
+                            "The nearest place that fits is in {}, not {}; services are organised by each nation, so ask the team which centre serves this area.",
+                            first.centre.nation.display_name(),
+                            n.display_name()
+                        ));
+                    }
+                }
+            }
+            if rule.setting == Setting::ChildrensPtc {
+                notes.push(
+                    "Part of a child's care can often be given at a shared care unit nearer home, agreed with the principal treatment centre.".to_string(),
+                );
+            }
+            if results.is_empty() {
+                notes.push(format!(
+                    "No place in our directory fits {} for age {age}.",
+                    setting_plain(rule.setting)
+                ));
+            }
+        } else {
+            for hit in snapshot.nearest(location.coordinates(), limit, None, |c| {
+                c.kind == CentreKind::TyaUnit && c.accepts_age(age)
+                    || (c.kind == CentreKind::CancerCentre && age >= 25)
+            }) {
+                let role = if hit.centre.kind == CentreKind::CancerCentre {
+                    Role::AdultCancerCentre
+                } else {
+                    Role::TyaUnit
+                };
+                results.push(ReferralResult {
+                    centre: CentreView::from(hit.centre),
+                    distance_km: round2(hit.distance_km),
+                    distance_miles: round2(km_to_miles(hit.distance_km)),
+                    role,
+                    role_plain: role.plain(),
+                    registry: snapshot
+                        .registries
+                        .get(&hit.centre.nation)
+                        .map(RegistryView::from),
+                });
+            }
+        }
+        let offered: BTreeSet<Service> = results
+            .iter()
+            .flat_map(|r| r.centre.services.iter().copied())
+            .collect();
+        Self {
+            treatment: topics_for(snapshot, &offered),
+            registry: registry_for(snapshot, &location),
+            registry_note: registry_note(&location),
+            dataset: DatasetView::from(snapshot),
+            pathway: rule.map(PathwayView::from),
+            location,
+            age,
+            results,
+            notes,
+            disclaimer: DISCLAIMER,
+        }
+    }
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}

@@ -5,8 +5,10 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::dataset::Cancer;
 use crate::domain::coordinates::km_to_miles;
 use crate::domain::{CentreKind, Nation, Service, Territory};
+use crate::figures::FigureQuery;
 use crate::geocode::Location;
 use crate::index::Snapshot;
 use crate::views::{CentreView, DatasetView, RegistryView, TopicSummaryView};
@@ -22,6 +24,18 @@ pub struct Filters {
     pub nation: Option<Nation>,
     pub limit: usize,
     pub max_km: Option<f64>,
+    /// The condition asked about (for the registry figures shown).
+    pub condition: Option<Cancer>,
+}
+
+impl Filters {
+    /// What the registry figures should answer.
+    pub fn figure_query(&self) -> FigureQuery {
+        FigureQuery {
+            cancer: self.condition,
+            age: self.age,
+        }
+    }
 }
 
 /// The answer to "what is near here?".
@@ -56,12 +70,7 @@ impl NearestAnswer {
                 distance_km: round(h.distance_km, 2),
                 distance_miles: round(km_to_miles(h.distance_km), 2),
                 registry: (Some(h.centre.nation) != location.nation)
-                    .then(|| {
-                        snapshot
-                            .registries
-                            .get(&h.centre.nation)
-                            .map(RegistryView::from)
-                    })
+                    .then(|| RegistryView::of(snapshot, h.centre.nation, &filters.figure_query()))
                     .flatten(),
             })
             .collect();
@@ -74,7 +83,7 @@ impl NearestAnswer {
         });
         Self {
             treatment: topics_for(snapshot, &offered),
-            registry: registry_for(snapshot, &location),
+            registry: registry_for(snapshot, &location, &filters.figure_query()),
             registry_note: registry_note(&location),
             dataset: DatasetView::from(snapshot),
             location,
@@ -95,7 +104,7 @@ pub struct GeocodeAnswer {
 impl GeocodeAnswer {
     pub fn build(snapshot: &Snapshot, location: Location) -> Self {
         Self {
-            registry: registry_for(snapshot, &location),
+            registry: registry_for(snapshot, &location, &FigureQuery::default()),
             registry_note: registry_note(&location),
             location,
         }
@@ -119,11 +128,14 @@ fn round(v: f64, places: i32) -> f64 {
 }
 
 /// The registry of the location's nation (none for a Crown Dependency or an unknown nation).
-pub fn registry_for(snapshot: &Snapshot, location: &Location) -> Option<RegistryView> {
+pub fn registry_for(
+    snapshot: &Snapshot,
+    location: &Location,
+    q: &FigureQuery,
+) -> Option<RegistryView> {
     location
         .nation
-        .and_then(|n| snapshot.registries.get(&n))
-        .map(RegistryView::from)
+        .and_then(|n| RegistryView::of(snapshot, n, q))
 }
 
 pub fn registry_note(location: &Location) -> Option<&'static str> {

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::answer::{Filters, NearestAnswer};
 use crate::config::Settings;
+use crate::dataset::Cancer;
 use crate::domain::{
     parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Service, Vocabulary,
 };
@@ -99,6 +100,9 @@ pub enum Command {
         /// Only centres within this many kilometres.
         #[arg(long)]
         max_km: Option<f64>,
+        /// The condition asked about, for the registry figures (e.g. acute_lymphoblastic_leukaemia).
+        #[arg(long)]
+        condition: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -120,6 +124,9 @@ pub enum Command {
         age: String,
         #[arg(long, default_value_t = 5)]
         limit: usize,
+        /// The condition asked about, for the registry figures (e.g. acute_lymphoblastic_leukaemia).
+        #[arg(long)]
+        condition: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -179,6 +186,7 @@ pub fn run(cli: Cli) -> ExitCode {
             nation,
             limit,
             max_km,
+            condition,
             json,
         } => {
             let parsed = (|| -> Result<(Place, Filters), String> {
@@ -196,6 +204,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     nation: nation.as_deref().map(Nation::parse).transpose()?,
                     limit,
                     max_km: max_km.filter(|m| *m > 0.0),
+                    condition: condition.as_deref().map(Cancer::parse).transpose()?,
                 };
                 Ok((place, filters))
             })();
@@ -214,18 +223,22 @@ pub fn run(cli: Cli) -> ExitCode {
             lon,
             age,
             limit,
+            condition,
             json,
         } => {
-            let parsed = (|| -> Result<(Place, u8), String> {
+            let parsed = (|| -> Result<(Place, u8, Option<Cancer>), String> {
                 let place = place_from_args(postcode, q, lat, lon)?;
                 let age = parse_age(&age).map_err(|e| format!("--age: {e}"))?;
                 if !(1..=20).contains(&limit) {
                     return Err(format!("--limit {limit} is not allowed; allowed: 1 to 20"));
                 }
-                Ok((place, age))
+                let condition = condition.as_deref().map(Cancer::parse).transpose()?;
+                Ok((place, age, condition))
             })();
             match parsed {
-                Ok((place, age)) => run_refer(settings, place, age, limit, json),
+                Ok((place, age, condition)) => {
+                    run_refer(settings, place, age, condition, limit, json)
+                }
                 Err(e) => {
                     eprintln!("error: {e}");
                     Ok(ExitCode::from(EXIT_INVALID))
@@ -300,6 +313,7 @@ fn run_refer(
     settings: Settings,
     place: Place,
     age: u8,
+    condition: Option<Cancer>,
     limit: usize,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
@@ -307,7 +321,7 @@ fn run_refer(
         Ok(found) => found,
         Err(code) => return Ok(code),
     };
-    let answer = ReferralAnswer::build(&snapshot, location, age, limit);
+    let answer = ReferralAnswer::build(&snapshot, location, age, condition, limit);
     if json {
         println!("{}", serde_json::to_string_pretty(&answer)?);
     } else {
@@ -394,6 +408,7 @@ pub fn render_referral(a: &ReferralAnswer) -> String {
     match (&a.registry, a.registry_note) {
         (Some(r), _) => {
             let _ = writeln!(out, "\nCancer registry: {} ({})", r.name, r.url);
+            render_figures(&mut out, r);
         }
         (None, Some(note)) => {
             let _ = writeln!(out, "\nCancer registry: none. {note}");
@@ -423,6 +438,22 @@ fn run_nearest(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A registry's figures, one line each, with their source.
+fn render_figures(out: &mut String, r: &crate::views::RegistryView) {
+    use std::fmt::Write;
+    for f in &r.figures {
+        let _ = writeln!(
+            out,
+            "  {}. Source: {}",
+            crate::figures::describe(f),
+            f.source
+        );
+    }
+    for missing in &r.figures_missing {
+        let _ = writeln!(out, "  {missing}");
+    }
+}
+
 fn precision_name(p: crate::geocode::Precision) -> String {
     serde_json::to_value(p)
         .ok()
@@ -450,6 +481,7 @@ pub fn render_answer(a: &NearestAnswer) -> String {
                 "Cancer registry: {} ({}), {}",
                 r.name, r.organisation, r.url
             );
+            render_figures(&mut out, r);
         }
         (None, Some(note)) => {
             let _ = writeln!(out, "Cancer registry: none. {note}");

@@ -39,6 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(api::list_centres)
         .service(api::get_centre)
         .service(api::list_registries)
+        .service(api::registry_statistics)
         .service(api::get_registry)
         .service(api::list_treatment)
         .service(api::get_treatment)

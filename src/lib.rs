@@ -10,6 +10,7 @@ pub mod config;
 pub mod dataset;
 pub mod db;
 pub mod domain;
+pub mod figures;
 pub mod geocode;
 pub mod http;
 pub mod import;

@@ -10,9 +10,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::answer::{registry_for, registry_note, topics_for};
-use crate::dataset::{Centre, ReferralRule, Setting};
+use crate::dataset::{Cancer, Centre, ReferralRule, Setting};
 use crate::domain::coordinates::km_to_miles;
 use crate::domain::{CentreKind, Nation, Service, Territory, TyaRole};
+use crate::figures::FigureQuery;
 use crate::geocode::{Location, Precision};
 use crate::index::Snapshot;
 use crate::views::{CentreView, DatasetView, RegistryView, TopicSummaryView};
@@ -170,7 +171,17 @@ fn territory_near(snapshot: &Snapshot, location: &Location) -> Option<Territory>
 }
 
 impl ReferralAnswer {
-    pub fn build(snapshot: &Snapshot, mut location: Location, age: u8, limit: usize) -> Self {
+    pub fn build(
+        snapshot: &Snapshot,
+        mut location: Location,
+        age: u8,
+        condition: Option<Cancer>,
+        limit: usize,
+    ) -> Self {
+        let figure_query = FigureQuery {
+            cancer: condition,
+            age: Some(age),
+        };
         let mut notes = Vec::new();
         if location.nation.is_none() && location.precision == Precision::Point {
             if let Some(t) = territory_near(snapshot, &location) {
@@ -222,11 +233,23 @@ impl ReferralAnswer {
                 rule.setting,
                 Setting::TyaPtc | Setting::TyaPtcOrDesignatedHospital
             );
+            // A children's hospital listed as a centre is not listed again as its teenage unit.
+            let childrens_sites: HashSet<&str> = snapshot
+                .centres()
+                .iter()
+                .filter(|c| {
+                    c.kind == CentreKind::CancerCentre && c.tya_role == Some(TyaRole::ChildrensPtc)
+                })
+                .map(|c| c.postcode.as_str())
+                .collect();
             let hits = snapshot.nearest(location.coordinates(), usize::MAX, None, |c| {
                 fits(rule.setting, c, age).is_some()
                     && !(tya_setting
                         && c.kind == CentreKind::CancerCentre
                         && with_units.contains(c.organisation.as_str()))
+                    && !(rule.setting == Setting::ChildrensPtc
+                        && c.kind == CentreKind::TyaUnit
+                        && childrens_sites.contains(c.postcode.as_str()))
             });
             for hit in hits {
                 if results.len() == limit {
@@ -240,9 +263,8 @@ impl ReferralAnswer {
                     role,
                     role_plain: role.plain(),
                     registry: (Some(hit.centre.nation) != location.nation)
-                        .then(|| snapshot.registries.get(&hit.centre.nation))
-                        .flatten()
-                        .map(RegistryView::from),
+                        .then(|| RegistryView::of(snapshot, hit.centre.nation, &figure_query))
+                        .flatten(),
                 });
             }
             if let Some(first) = results.first() {
@@ -283,10 +305,7 @@ impl ReferralAnswer {
                     distance_miles: round2(km_to_miles(hit.distance_km)),
                     role,
                     role_plain: role.plain(),
-                    registry: snapshot
-                        .registries
-                        .get(&hit.centre.nation)
-                        .map(RegistryView::from),
+                    registry: RegistryView::of(snapshot, hit.centre.nation, &figure_query),
                 });
             }
         }
@@ -296,7 +315,7 @@ impl ReferralAnswer {
             .collect();
         Self {
             treatment: topics_for(snapshot, &offered),
-            registry: registry_for(snapshot, &location),
+            registry: registry_for(snapshot, &location, &figure_query),
             registry_note: registry_note(&location),
             dataset: DatasetView::from(snapshot),
             pathway: rule.map(PathwayView::from),

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::dataset::{Centre, Registry, TreatmentTopic};
 use crate::domain::{CentreKind, Nation, Service, TyaRole, Vocabulary};
+use crate::figures::{figures_for, FigureQuery, FigureView};
 use crate::index::Snapshot;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,11 +79,20 @@ pub struct RegistryView {
     pub about: String,
     pub source: String,
     pub last_verified: String,
+    /// The latest figures this registry's nation publishes that match the question: all
+    /// cancers, the condition asked about, the age band of the age given.
+    pub figures: Vec<FigureView>,
+    /// What was asked for that has no figure in our data.
+    pub figures_missing: Vec<String>,
 }
 
-impl From<&Registry> for RegistryView {
-    fn from(r: &Registry) -> Self {
+impl RegistryView {
+    /// The registry with the figures that answer `q`.
+    pub fn new(r: &Registry, snapshot: &Snapshot, q: &FigureQuery) -> Self {
+        let (figures, figures_missing) = figures_for(snapshot, r.nation, q);
         Self {
+            figures,
+            figures_missing,
             nation: r.nation,
             nation_name: r.nation.display_name(),
             name: r.name.clone(),
@@ -94,6 +104,14 @@ impl From<&Registry> for RegistryView {
             source: r.provenance.source.clone(),
             last_verified: r.provenance.last_verified_text(),
         }
+    }
+
+    /// The registry of `nation`, if loaded.
+    pub fn of(snapshot: &Snapshot, nation: Nation, q: &FigureQuery) -> Option<Self> {
+        snapshot
+            .registries
+            .get(&nation)
+            .map(|r| Self::new(r, snapshot, q))
     }
 }
 
@@ -202,5 +220,18 @@ pub struct TopicList {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TopicDetail {
     pub topic: TopicView,
+    pub dataset: DatasetView,
+}
+
+/// `GET /api/v1/registries/{nation}/statistics`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatisticsList {
+    pub nation: Nation,
+    /// The registry that covers the nation.
+    pub registry: Option<String>,
+    pub results: Vec<FigureView>,
+    pub total: usize,
+    /// Said when nothing matches.
+    pub message: Option<String>,
     pub dataset: DatasetView,
 }

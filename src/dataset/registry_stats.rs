@@ -53,6 +53,11 @@ pub struct RegistryStat {
 }
 
 impl RegistryStat {
+    /// A stable order for figures of the same period.
+    pub fn key_order(&self) -> (Cancer, &str, Sex, Measure) {
+        (self.cancer, self.age_band.as_str(), self.sex, self.measure)
+    }
+
     /// The last year the period covers (for choosing the latest figure).
     pub fn last_year(&self) -> i32 {
         self.period
@@ -63,7 +68,7 @@ impl RegistryStat {
     }
 }
 
-fn parse_period(raw: &str) -> Result<String, String> {
+pub(crate) fn parse_period(raw: &str) -> Result<String, String> {
     let year = |s: &str| s.len() == 4 && s.parse::<u16>().is_ok_and(|y| (1900..=2100).contains(&y));
     let ok = match raw.split_once('-') {
         None => year(raw),
@@ -78,7 +83,7 @@ fn parse_period(raw: &str) -> Result<String, String> {
     }
 }
 
-fn parse_age_band(raw: &str) -> Result<String, String> {
+pub(crate) fn parse_age_band(raw: &str) -> Result<String, String> {
     let age = |s: &str| s.parse::<u8>().is_ok_and(|a| a <= 120);
     let ok = raw == "all_ages"
         || raw.strip_suffix('+').is_some_and(age)

@@ -6,10 +6,13 @@ use serde_json::json;
 use super::error::ApiError;
 use super::params::{shorten, Params};
 use super::AppState;
+use crate::dataset::Cancer;
+use crate::dataset::{parse_age_band, parse_period};
 use crate::domain::{CentreKind, Nation, Service, Vocabulary};
+use crate::figures::FigureQuery;
 use crate::views::{
     CentreDetail, CentreList, CentreView, DatasetView, RegistryDetail, RegistryList, RegistryView,
-    TopicDetail, TopicList, TopicSummaryView, TopicView,
+    StatisticsList, TopicDetail, TopicList, TopicSummaryView, TopicView,
 };
 
 /// Liveness: the process answers.
@@ -120,10 +123,7 @@ pub async fn get_centre(
     let centre = snapshot
         .centre(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no centre has the id '{}'", shorten(&id))))?;
-    let registry = snapshot
-        .registries
-        .get(&centre.nation)
-        .map(RegistryView::from);
+    let registry = RegistryView::of(&snapshot, centre.nation, &FigureQuery::default());
     Ok(HttpResponse::Ok().json(CentreDetail {
         centre: CentreView::from(centre),
         registry,
@@ -139,7 +139,7 @@ pub async fn list_registries(state: web::Data<AppState>) -> HttpResponse {
     let results: Vec<RegistryView> = snapshot
         .registries
         .values()
-        .map(RegistryView::from)
+        .map(|r| RegistryView::new(r, &snapshot, &FigureQuery::default()))
         .collect();
     HttpResponse::Ok().json(RegistryList {
         total: results.len(),
@@ -171,7 +171,68 @@ pub async fn get_registry(
         ))
     })?;
     Ok(HttpResponse::Ok().json(RegistryDetail {
-        registry: RegistryView::from(registry),
+        registry: RegistryView::new(registry, &snapshot, &FigureQuery::default()),
+        dataset: DatasetView::from(&*snapshot),
+    }))
+}
+
+/// The figures a nation's cancer registry publishes, newest first.
+#[utoipa::path(
+    tag = "registries",
+    params(
+        ("nation" = Nation, Path, description = "england, scotland, wales or northern_ireland"),
+        ("cancer" = Option<Cancer>, Query, description = "Only figures about this cancer"),
+        ("age_band" = Option<String>, Query, description = "Only this age band: `all_ages`, a range such as `15-24`, or `85+`"),
+        ("period" = Option<String>, Query, description = "Only this period: a year such as `2022` or a range such as `2013-2017`"),
+    ),
+    responses(
+        (status = 200, description = "The figures (an empty list when none match)", body = StatisticsList),
+        (status = 400, description = "A filter is not allowed", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "Not a UK nation", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api/v1/registries/{nation}/statistics")]
+pub async fn registry_statistics(
+    state: web::Data<AppState>,
+    nation: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let nation = Nation::parse(&nation).map_err(ApiError::NotFound)?;
+    let params = Params::parse(req.query_string(), &["cancer", "age_band", "period"])?;
+    let cancer = params.vocabulary::<Cancer>("cancer")?;
+    let age_band = params
+        .one("age_band")?
+        .map(|b| {
+            parse_age_band(b)
+                .map_err(|e| ApiError::bad_parameter("age_band", format!("age_band: {e}")))
+        })
+        .transpose()?;
+    let period = params
+        .one("period")?
+        .map(|p| {
+            parse_period(p).map_err(|e| ApiError::bad_parameter("period", format!("period: {e}")))
+        })
+        .transpose()?;
+    let snapshot = state.directory.snapshot();
+    let results = crate::figures::list(
+        &snapshot,
+        nation,
+        cancer,
+        age_band.as_deref(),
+        period.as_deref(),
+    );
+    let message = results.is_empty().then(|| {
+        format!(
+            "We have no published figures for {} that match these filters.",
+            nation.display_name()
+        )
+    });
+    Ok(HttpResponse::Ok().json(StatisticsList {
+        nation,
+        registry: snapshot.registries.get(&nation).map(|r| r.name.clone()),
+        total: results.len(),
+        results,
+        message,
         dataset: DatasetView::from(&*snapshot),
     }))
 }

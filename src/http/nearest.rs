@@ -6,6 +6,7 @@ use super::error::ApiError;
 use super::params::{shorten, Params};
 use super::AppState;
 use crate::answer::{Filters, GeocodeAnswer, NearestAnswer};
+use crate::dataset::Cancer;
 use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Service};
 use crate::geocode::{GeocodeError, Location, Place};
 use crate::index::Snapshot;
@@ -126,13 +127,24 @@ pub async fn nearest(
     let params = Params::parse(
         req.query_string(),
         &[
-            "postcode", "q", "lat", "lon", "kind", "service", "age", "nation", "limit", "max_km",
+            "postcode",
+            "q",
+            "lat",
+            "lon",
+            "kind",
+            "service",
+            "age",
+            "nation",
+            "limit",
+            "max_km",
+            "condition",
         ],
     )?;
     let place = place_from(&params)?;
     let kind = params.vocabulary::<CentreKind>("kind")?;
     let services = params.vocabularies::<Service>("service")?;
     let nation = params.vocabulary::<Nation>("nation")?;
+    let condition = params.vocabulary::<Cancer>("condition")?;
     let age = params
         .one("age")?
         .map(|a| parse_age(a).map_err(|e| ApiError::bad_parameter("age", format!("age: {e}"))))
@@ -157,6 +169,7 @@ pub async fn nearest(
         nation,
         limit,
         max_km,
+        condition,
     };
     let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;

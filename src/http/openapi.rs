@@ -5,6 +5,7 @@ use actix_web::{get, HttpResponse};
 use serde::Serialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+use crate::dataset::Cancer;
 use crate::domain::{CentreKind, Nation, Service};
 
 /// Where: exactly one of `postcode`, `q`, or `lat` with `lon`.
@@ -42,6 +43,8 @@ pub struct FilterParams {
     limit: Option<u8>,
     /// Only places within this many kilometres (more than 0, up to 2000).
     max_km: Option<f64>,
+    /// The condition asked about: the registry figures shown include it.
+    condition: Option<Cancer>,
 }
 
 /// Filters and pages of the centre list.
@@ -121,6 +124,7 @@ pub struct ReadyDataset {
         super::api::get_centre,
         super::api::list_registries,
         super::api::get_registry,
+        super::api::registry_statistics,
         super::api::list_treatment,
         super::api::get_treatment,
         super::api::healthz,

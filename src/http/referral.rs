@@ -6,6 +6,7 @@ use super::error::ApiError;
 use super::nearest::{locate, place_from};
 use super::params::Params;
 use super::AppState;
+use crate::dataset::Cancer;
 use crate::domain::parse_age;
 use crate::referral::ReferralAnswer;
 
@@ -20,6 +21,7 @@ const DEFAULT_LIMIT: i64 = 5;
         super::openapi::LocationParams,
         ("age" = u8, Query, description = "The young person's age in whole years, 0-120", minimum = 0, maximum = 120),
         ("limit" = Option<u8>, Query, description = "How many places, 1-20 (default 5)", minimum = 1, maximum = 20),
+        ("condition" = Option<Cancer>, Query, description = "The condition asked about: the registry figures shown include it"),
     ),
     responses(
         (status = 200, description = "The pathway and the nearest places that fit it", body = ReferralAnswer),
@@ -34,7 +36,7 @@ pub async fn referral(
 ) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(
         req.query_string(),
-        &["postcode", "q", "lat", "lon", "age", "limit"],
+        &["postcode", "q", "lat", "lon", "age", "limit", "condition"],
     )?;
     let age = match params.one("age")? {
         Some(raw) => {
@@ -50,8 +52,11 @@ pub async fn referral(
     let limit = params
         .integer("limit", 1, MAX_LIMIT)?
         .unwrap_or(DEFAULT_LIMIT) as usize;
+    let condition = params.vocabulary::<Cancer>("condition")?;
     let place = place_from(&params)?;
     let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;
-    Ok(HttpResponse::Ok().json(ReferralAnswer::build(&snapshot, location, age, limit)))
+    Ok(HttpResponse::Ok().json(ReferralAnswer::build(
+        &snapshot, location, age, condition, limit,
+    )))
 }

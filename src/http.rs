@@ -84,6 +84,7 @@ impl Application {
                 .wrap(middleware::Compress::default())
                 .wrap(access_log())
                 .configure(routes)
+                .configure(crate::web::routes)
                 .default_service(web::to(not_found))
         })
         .client_request_timeout(Duration::from_secs(10))
@@ -109,7 +110,18 @@ impl Application {
 
 async fn not_found(
     req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
 ) -> Result<actix_web::HttpResponse, error::ApiError> {
+    let wants_html = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if wants_html && !req.path().starts_with("/api/") {
+        return Ok(crate::web::not_found_page(
+            state.directory.snapshot().version,
+        ));
+    }
     Err(error::ApiError::NotFound(format!(
         "there is nothing at {}; see /docs for the API",
         params::shorten(req.path())

@@ -18,3 +18,4 @@ pub mod index;
 pub mod referral;
 pub mod server;
 pub mod views;
+pub mod web;

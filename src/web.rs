@@ -1,0 +1,613 @@
+//! The website: server-rendered pages for patients, families and clinicians (askama templates,
+//! compiled and auto-escaped), built on the same answers as the API. Searching needs no
+//! JavaScript; "use my location" is a small enhancement in `/static/location.js`.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpResponse};
+use askama::Template;
+
+use crate::answer::{Filters, NearestAnswer};
+use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Vocabulary};
+use crate::figures::{FigureQuery, FigureView};
+use crate::geocode::{GeocodeError, Location, Place, Precision};
+use crate::http::AppState;
+use crate::referral::ReferralAnswer;
+use crate::views::{CentreView, RegistryView, TopicSummaryView, TopicView};
+
+/// The stylesheet and the one script, built into the binary.
+const SITE_CSS: &str = include_str!("../static/site.css");
+const LOCATION_JS: &str = include_str!("../static/location.js");
+
+/// A problem with one form field, shown in the error summary and beside the field.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// What was typed into a search form, kept to show again.
+#[derive(Debug, Clone, Default)]
+pub struct SearchForm {
+    pub q: String,
+    pub kind: String,
+    pub age: String,
+}
+
+fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
+}
+
+/// OpenStreetMap directions to a point, from the searcher's location when it is precise.
+fn directions_url(from: Option<&Location>, lat: f64, lon: f64) -> String {
+    let to = format!("{lat:.5}%2C{lon:.5}");
+    match from.filter(|l| matches!(l.precision, Precision::Postcode | Precision::Point)) {
+        Some(l) => format!(
+            "https://www.openstreetmap.org/directions?from={:.5}%2C{:.5}&to={to}",
+            l.lat, l.lon
+        ),
+        None => format!("https://www.openstreetmap.org/directions?to={to}"),
+    }
+}
+
+fn figure_label(f: &FigureView) -> String {
+    let what = crate::figures::describe(f);
+    // "346,217 new diagnoses a year (all cancers, all ages, 2022)" → the words after the number.
+    what.split_once(' ')
+        .map(|(_, rest)| rest.to_string())
+        .unwrap_or(what)
+}
+
+fn figure_value(f: &FigureView) -> String {
+    crate::figures::describe(f)
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage {
+    form: SearchForm,
+    errors: Vec<FieldError>,
+    version: i64,
+}
+
+impl IndexPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    form: SearchForm,
+    errors: Vec<FieldError>,
+    answer: Option<NearestAnswer>,
+    version: i64,
+}
+
+impl SearchPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    fn place(&self) -> String {
+        self.answer
+            .as_ref()
+            .map(|a| a.location.query.clone())
+            .unwrap_or_else(|| self.form.q.trim().to_string())
+    }
+
+    fn heading(&self) -> String {
+        let what = match self.form.kind.as_str() {
+            "tya_unit" => "TYA units",
+            "cancer_centre" => "Cancer centres",
+            _ => "Cancer centres and TYA units",
+        };
+        let place = match self.answer.as_ref().map(|a| a.location.precision) {
+            Some(Precision::Point) => "your location".to_string(),
+            _ if !self.form.q.is_empty() => self.form.q.clone(),
+            _ => self.place(),
+        };
+        format!("{what} near {place}")
+    }
+
+    /// The location's caveat as a sentence.
+    fn location_note(&self) -> Option<String> {
+        let note = self.answer.as_ref()?.location.note.as_deref()?;
+        let mut chars = note.chars();
+        let first = chars.next()?.to_uppercase().collect::<String>();
+        Some(format!("{first}{}.", chars.as_str().trim_end_matches('.')))
+    }
+
+    fn directions(&self, lat: &f64, lon: &f64) -> String {
+        directions_url(self.answer.as_ref().map(|a| &a.location), *lat, *lon)
+    }
+
+    fn figure_label(&self, f: &FigureView) -> String {
+        figure_label(f)
+    }
+
+    fn figure_value(&self, f: &FigureView) -> String {
+        figure_value(f)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "centre.html")]
+struct CentrePage {
+    centre: CentreView,
+    registry: Option<RegistryView>,
+    registry_note: Option<&'static str>,
+    version: i64,
+}
+
+impl CentrePage {
+    fn kind_plain(&self) -> &'static str {
+        match self.centre.kind {
+            CentreKind::TyaUnit => "Unit for teenagers and young adults (TYA unit)",
+            CentreKind::CancerCentre => "Cancer centre",
+        }
+    }
+
+    fn directions_to(&self) -> String {
+        directions_url(None, self.centre.lat, self.centre.lon)
+    }
+
+    fn figure_label(&self, f: &FigureView) -> String {
+        figure_label(f)
+    }
+
+    fn figure_value(&self, f: &FigureView) -> String {
+        figure_value(f)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "treatment.html")]
+struct TreatmentPage {
+    topics: Vec<TopicSummaryView>,
+    version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "topic.html")]
+struct TopicPage {
+    topic: TopicView,
+    version: i64,
+}
+
+impl TopicPage {
+    fn paragraphs(&self) -> Vec<&str> {
+        self.topic
+            .body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registries.html")]
+struct RegistriesPage {
+    registries: Vec<RegistryView>,
+    version: i64,
+}
+
+impl RegistriesPage {
+    fn figure_label(&self, f: &FigureView) -> String {
+        figure_label(f)
+    }
+
+    fn figure_value(&self, f: &FigureView) -> String {
+        figure_value(f)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+struct ReferralPage {
+    form: SearchForm,
+    errors: Vec<FieldError>,
+    answer: Option<ReferralAnswer>,
+    version: i64,
+}
+
+impl ReferralPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    fn nation_name(&self, n: &Nation) -> &'static str {
+        n.display_name()
+    }
+
+    fn figure_label(&self, f: &FigureView) -> String {
+        figure_label(f)
+    }
+
+    fn figure_value(&self, f: &FigureView) -> String {
+        figure_value(f)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    version: i64,
+}
+
+fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "page did not render");
+            HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body("Sorry, there is a problem with this service. Try again later.")
+        }
+    }
+}
+
+/// The HTML "page not found", for paths outside the API.
+pub fn not_found_page(version: i64) -> HttpResponse {
+    html(StatusCode::NOT_FOUND, &NotFoundPage { version })
+}
+
+type Query = web::Query<HashMap<String, String>>;
+
+fn field(query: &Query, name: &str) -> String {
+    query
+        .get(name)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+#[get("/")]
+pub async fn index(state: web::Data<AppState>) -> HttpResponse {
+    html(
+        StatusCode::OK,
+        &IndexPage {
+            form: SearchForm::default(),
+            errors: Vec::new(),
+            version: state.directory.snapshot().version,
+        },
+    )
+}
+
+/// Check the location field: a point from "use my location", else a postcode or place.
+fn place_from_form(
+    query: &Query,
+    q: &str,
+    errors: &mut Vec<FieldError>,
+    empty: &str,
+) -> Option<Place> {
+    let (lat, lon) = (field(query, "lat"), field(query, "lon"));
+    if !lat.is_empty() && !lon.is_empty() {
+        return match (Coordinates::parse_lat(&lat), Coordinates::parse_lon(&lon)) {
+            (Ok(lat), Ok(lon)) => Coordinates::new(lat, lon).ok().map(Place::Point),
+            _ => {
+                errors.push(FieldError {
+                    field: "q",
+                    message:
+                        "Your location seems to be outside the UK. Enter a postcode, town or city"
+                            .into(),
+                });
+                None
+            }
+        };
+    }
+    if q.is_empty() {
+        errors.push(FieldError {
+            field: "q",
+            message: empty.to_string(),
+        });
+        return None;
+    }
+    if q.chars().count() > 100 {
+        errors.push(FieldError {
+            field: "q",
+            message: "Postcode, town or city must be 100 characters or fewer".into(),
+        });
+        return None;
+    }
+    if q.bytes().any(|b| b.is_ascii_digit()) && PostcodeQuery::parse(q).is_none() {
+        errors.push(FieldError {
+            field: "q",
+            message: "Enter a real postcode, like LS9 7TF".into(),
+        });
+        return None;
+    }
+    Some(Place::Text(q.to_string()))
+}
+
+/// The message for a place we could not find.
+fn not_found_message(e: GeocodeError, q: &str) -> Option<String> {
+    match e {
+        GeocodeError::UnknownPostcode { .. } => {
+            let shown = PostcodeQuery::parse(q)
+                .map(|p| match p {
+                    PostcodeQuery::Full(pc) => pc.to_string(),
+                    other => other.area().to_string(),
+                })
+                .unwrap_or_else(|| q.to_string());
+            Some(format!(
+                "We can't find the postcode {shown}. Check it and try again"
+            ))
+        }
+        GeocodeError::UnknownPlace(_) => Some(format!(
+            "We can't find a place called {}. Enter a postcode, town or city",
+            q.chars().take(40).collect::<String>()
+        )),
+        GeocodeError::Db(e) => {
+            tracing::error!(error = %e, "database error while geocoding");
+            None
+        }
+    }
+}
+
+#[get("/search")]
+pub async fn search(state: web::Data<AppState>, query: Query) -> HttpResponse {
+    let snapshot = state.directory.snapshot();
+    let form = SearchForm {
+        q: field(&query, "q"),
+        kind: field(&query, "kind"),
+        age: field(&query, "age"),
+    };
+    let mut errors = Vec::new();
+    let place = place_from_form(
+        &query,
+        &form.q,
+        &mut errors,
+        "Enter a postcode, town or city",
+    );
+    let kind = match form.kind.as_str() {
+        "" => None,
+        other => match CentreKind::parse(other) {
+            Ok(k) => Some(k),
+            Err(_) => {
+                errors.push(FieldError {
+                    field: "kind-tya",
+                    message: "Select what you are looking for".into(),
+                });
+                None
+            }
+        },
+    };
+    let age = if form.age.is_empty() {
+        None
+    } else {
+        match parse_age(&form.age) {
+            Ok(a) => Some(a),
+            Err(_) => {
+                errors.push(FieldError {
+                    field: "age",
+                    message: "Age must be a whole number from 0 to 120, like 17".into(),
+                });
+                None
+            }
+        }
+    };
+    let page = |errors, answer| SearchPage {
+        form: form.clone(),
+        errors,
+        answer,
+        version: snapshot.version,
+    };
+    let Some(place) = place.filter(|_| errors.is_empty()) else {
+        return html(StatusCode::BAD_REQUEST, &page(errors, None));
+    };
+    let location = match state.geocoder.locate(&state.db, &snapshot, place).await {
+        Ok(l) => l,
+        Err(e) => {
+            return match not_found_message(e, &form.q) {
+                Some(message) => html(
+                    StatusCode::NOT_FOUND,
+                    &page(
+                        vec![FieldError {
+                            field: "q",
+                            message,
+                        }],
+                        None,
+                    ),
+                ),
+                None => html(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &page(
+                        vec![FieldError {
+                            field: "q",
+                            message: "Sorry, the search is not working right now. Try again later"
+                                .into(),
+                        }],
+                        None,
+                    ),
+                ),
+            };
+        }
+    };
+    let filters = Filters {
+        kind,
+        age,
+        limit: 10,
+        ..Filters::default()
+    };
+    let answer = NearestAnswer::build(&snapshot, location, &filters);
+    html(StatusCode::OK, &page(Vec::new(), Some(answer)))
+}
+
+#[get("/centres/{id}")]
+pub async fn centre(state: web::Data<AppState>, id: web::Path<String>) -> HttpResponse {
+    let snapshot = state.directory.snapshot();
+    let Some(c) = snapshot.centre(&id) else {
+        return not_found_page(snapshot.version);
+    };
+    let registry = RegistryView::of(&snapshot, c.nation, &FigureQuery::default());
+    html(
+        StatusCode::OK,
+        &CentrePage {
+            centre: CentreView::from(c),
+            registry_note: registry
+                .is_none()
+                .then_some("We have no registry for this nation in our data."),
+            registry,
+            version: snapshot.version,
+        },
+    )
+}
+
+#[get("/treatment")]
+pub async fn treatment(state: web::Data<AppState>) -> HttpResponse {
+    let snapshot = state.directory.snapshot();
+    html(
+        StatusCode::OK,
+        &TreatmentPage {
+            topics: snapshot.topics.iter().map(TopicSummaryView::from).collect(),
+            version: snapshot.version,
+        },
+    )
+}
+
+#[get("/treatment/{slug}")]
+pub async fn topic(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
+    let snapshot = state.directory.snapshot();
+    match snapshot.topics.iter().find(|t| t.slug == *slug) {
+        Some(t) => html(
+            StatusCode::OK,
+            &TopicPage {
+                topic: TopicView::from(t),
+                version: snapshot.version,
+            },
+        ),
+        None => not_found_page(snapshot.version),
+    }
+}
+
+#[get("/registries")]
+pub async fn registries(state: web::Data<AppState>) -> HttpResponse {
+    let snapshot = state.directory.snapshot();
+    let registries = snapshot
+        .registries
+        .values()
+        .map(|r| {
+            let mut view = RegistryView::new(r, &snapshot, &FigureQuery::default());
+            // The registries page shows every figure we hold, newest first.
+            view.figures = crate::figures::list(&snapshot, r.nation, None, None, None);
+            view.figures_missing.clear();
+            view
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        &RegistriesPage {
+            registries,
+            version: snapshot.version,
+        },
+    )
+}
+
+#[get("/referral")]
+pub async fn referral(state: web::Data<AppState>, query: Query) -> HttpResponse {
+    let snapshot = state.directory.snapshot();
+    let form = SearchForm {
+        q: field(&query, "q"),
+        kind: String::new(),
+        age: field(&query, "age"),
+    };
+    let page = |errors, answer| ReferralPage {
+        form: form.clone(),
+        errors,
+        answer,
+        version: snapshot.version,
+    };
+    // The empty form.
+    if !query.contains_key("q") && !query.contains_key("age") {
+        return html(StatusCode::OK, &page(Vec::new(), None));
+    }
+    let mut errors = Vec::new();
+    let place = place_from_form(
+        &query,
+        &form.q,
+        &mut errors,
+        "Enter the patient's postcode, town or city",
+    );
+    let age = if form.age.is_empty() {
+        errors.push(FieldError {
+            field: "age",
+            message: "Enter the young person's age".into(),
+        });
+        None
+    } else {
+        match parse_age(&form.age) {
+            Ok(a) => Some(a),
+            Err(_) => {
+                errors.push(FieldError {
+                    field: "age",
+                    message: "Age must be a whole number from 0 to 120, like 17".into(),
+                });
+                None
+            }
+        }
+    };
+    let (Some(place), Some(age)) = (place, age) else {
+        return html(StatusCode::BAD_REQUEST, &page(errors, None));
+    };
+    let location = match state.geocoder.locate(&state.db, &snapshot, place).await {
+        Ok(l) => l,
+        Err(e) => {
+            let message = not_found_message(e, &form.q).unwrap_or_else(|| {
+                "Sorry, the search is not working right now. Try again later".into()
+            });
+            return html(
+                StatusCode::NOT_FOUND,
+                &page(
+                    vec![FieldError {
+                        field: "q",
+                        message,
+                    }],
+                    None,
+                ),
+            );
+        }
+    };
+    let answer = ReferralAnswer::build(&snapshot, location, age, None, 10);
+    html(StatusCode::OK, &page(Vec::new(), Some(answer)))
+}
+
+#[get("/static/site.css")]
+pub async fn site_css() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(SITE_CSS)
+}
+
+#[get("/static/location.js")]
+pub async fn location_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(LOCATION_JS)
+}
+
+/// The website's routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(index)
+        .service(search)
+        .service(centre)
+        .service(treatment)
+        .service(topic)
+        .service(registries)
+        .service(referral)
+        .service(site_css)
+        .service(location_js);
+}

@@ -1,6 +1,6 @@
 //! The website: server-rendered pages for patients, families and clinicians (askama templates,
 //! compiled and auto-escaped), built on the same answers as the API. Searching needs no
-//! JavaScript; "use my location" is a small enhancement in `/static/location.js`.
+//! JavaScript; "use my location" is a small enhancement in `/static/site.js`.
 
 use std::collections::HashMap;
 
@@ -18,7 +18,7 @@ use crate::views::{CentreView, RegistryView, TopicSummaryView, TopicView};
 
 /// The stylesheet and the one script, built into the binary.
 const SITE_CSS: &str = include_str!("../static/site.css");
-const LOCATION_JS: &str = include_str!("../static/location.js");
+const SITE_JS: &str = include_str!("../static/site.js");
 
 /// A problem with one form field, shown in the error summary and beside the field.
 #[derive(Debug, Clone)]
@@ -591,12 +591,12 @@ pub async fn site_css() -> HttpResponse {
         .body(SITE_CSS)
 }
 
-#[get("/static/location.js")]
-pub async fn location_js() -> HttpResponse {
+#[get("/static/site.js")]
+pub async fn site_js() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/javascript; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(LOCATION_JS)
+        .body(SITE_JS)
 }
 
 /// The website's routes.
@@ -609,5 +609,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(registries)
         .service(referral)
         .service(site_css)
-        .service(location_js);
+        .service(site_js);
 }

@@ -1,6 +1,12 @@
-// "Use my location": a small enhancement. Without JavaScript the search works by postcode,
-// town or city; with it, the browser's location (after the user agrees) fills lat and lon and
-// the form is sent. The location goes only to this site's own search.
+// Small enhancements; every page works without them.
+// 1. When a form comes back with problems, move focus to the error summary so screen reader
+//    and keyboard users hear and reach it first.
+// 2. "Use my location": the browser's location (after the user agrees) fills lat and lon and
+//    the form is sent. The location goes only to this site's own search.
+(function () {
+  var summary = document.getElementById('error-summary');
+  if (summary) summary.focus();
+})();
 (function () {
   var wrapper = document.querySelector('.use-location');
   var button = document.getElementById('use-location');

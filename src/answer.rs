@@ -76,7 +76,8 @@ impl NearestAnswer {
             .collect();
         let message = results.is_empty().then(|| match filters.max_km {
             Some(m) => format!(
-                "No centres match within {m} km ({:.0} miles). Try a larger distance or fewer filters.",
+                "No centres match within {} km ({:.0} miles). Try a larger distance or fewer filters.",
+                format!("{m:.1}").trim_end_matches(".0"),
                 km_to_miles(m)
             ),
             None => "No centres match these filters. Try fewer filters.".to_string(),

@@ -33,6 +33,8 @@ pub struct SearchForm {
     pub q: String,
     pub kind: String,
     pub age: String,
+    /// Miles: empty for any distance.
+    pub within: String,
 }
 
 fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
@@ -82,6 +84,10 @@ impl IndexPage {
     fn error_for(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
     }
+
+    fn within_is(&self, miles: impl AsRef<str>) -> bool {
+        self.form.within == miles.as_ref()
+    }
 }
 
 #[derive(Template)]
@@ -96,6 +102,10 @@ struct SearchPage {
 impl SearchPage {
     fn error_for(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
+    }
+
+    fn within_is(&self, miles: impl AsRef<str>) -> bool {
+        self.form.within == miles.as_ref()
     }
 
     fn place(&self) -> String {
@@ -363,6 +373,7 @@ pub async fn search(state: web::Data<AppState>, query: Query) -> HttpResponse {
         q: field(&query, "q"),
         kind: field(&query, "kind"),
         age: field(&query, "age"),
+        within: field(&query, "within"),
     };
     let mut errors = Vec::new();
     let place = place_from_form(
@@ -396,6 +407,21 @@ pub async fn search(state: web::Data<AppState>, query: Query) -> HttpResponse {
                 });
                 None
             }
+        }
+    };
+    let max_km = match form.within.as_str() {
+        "" => None,
+        "10" | "25" | "50" | "100" => form
+            .within
+            .parse::<f64>()
+            .ok()
+            .map(|miles| miles * 1.609_344),
+        _ => {
+            errors.push(FieldError {
+                field: "within",
+                message: "Select how far you are able to travel".into(),
+            });
+            None
         }
     };
     let page = |errors, answer| SearchPage {
@@ -438,6 +464,7 @@ pub async fn search(state: web::Data<AppState>, query: Query) -> HttpResponse {
     let filters = Filters {
         kind,
         age,
+        max_km,
         limit: 10,
         ..Filters::default()
     };
@@ -522,6 +549,7 @@ pub async fn referral(state: web::Data<AppState>, query: Query) -> HttpResponse 
         q: field(&query, "q"),
         kind: String::new(),
         age: field(&query, "age"),
+        within: String::new(),
     };
     let page = |errors, answer| ReferralPage {
         form: form.clone(),

@@ -104,6 +104,27 @@ async fn search_results_are_in_order_with_everything_a_patient_needs() {
     assert!(html.contains("value=\"tya_unit\" checked"));
     assert!(html.contains("value=\"17\""));
 
+    // A distance limit: only places within it, and the choice is kept.
+    let (status, near) = page(&server, "/search?q=LS9+7TF&kind=tya_unit&within=25").await;
+    assert_eq!(status, 200);
+    let km = distances(&near);
+    assert!(
+        !km.is_empty() && km.iter().all(|d| *d <= 25.0 * 1.609_344),
+        "{km:?}"
+    );
+    assert!(near.contains("<option value=\"25\" selected>Within 25 miles</option>"));
+    let (status, far) = page(&server, "/search?q=Truro&kind=tya_unit&within=10").await;
+    assert_eq!(status, 200);
+    assert!(
+        far.contains(
+            "No centres match within 16.1 km (10 miles). Try a larger distance or fewer filters."
+        ),
+        "{far}"
+    );
+    let (status, bad) = page(&server, "/search?q=Leeds&within=3000").await;
+    assert_eq!(status, 400);
+    assert!(bad.contains("Select how far you are able to travel"));
+
     // Nothing matches: said kindly, not as an error.
     let (status, none) = page(&server, "/search?q=LS9+7TF&kind=tya_unit&age=90").await;
     assert_eq!(status, 200);

@@ -130,6 +130,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a dataset to standard output: CSV (imports back unchanged; spreadsheet formulas
+    /// neutralised) or, for centres, GeoJSON.
+    Export {
+        dataset: String,
+        /// csv or geojson (centres only).
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
     /// Restore a dataset to the version before the one in force.
     Rollback {
         dataset: String,
@@ -175,6 +183,7 @@ pub fn run(cli: Cli) -> ExitCode {
             json,
         } => run_imports(&settings, dataset.as_deref(), limit, json),
         Command::Rollback { dataset, actor } => run_rollback(&settings, &dataset, &actor),
+        Command::Export { dataset, format } => run_export(&settings, &dataset, &format),
         Command::Nearest {
             postcode,
             q,
@@ -659,6 +668,37 @@ pub fn render_postcode_report(r: &import::postcodes::PostcodeReport) -> String {
     out
 }
 
+fn run_export(settings: &Settings, dataset: &str, format: &str) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    match (format, dataset) {
+        ("geojson", "centres") => {
+            let (_, directory) = server::prepare(settings)?;
+            let snapshot = directory.snapshot();
+            let value = crate::export::geojson(snapshot.centres());
+            println!("{}", serde_json::to_string_pretty(&value)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        ("geojson", _) => {
+            eprintln!("error: only centres can be exported as geojson");
+            Ok(ExitCode::from(EXIT_INVALID))
+        }
+        ("csv", _) => {
+            let db = server::open_database(settings)?;
+            match crate::export::csv(&db, dataset, None) {
+                Ok(bytes) => {
+                    std::io::stdout().write_all(&bytes)?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Ok(report_error(e, false)),
+            }
+        }
+        (other, _) => {
+            eprintln!("error: --format '{other}' is not supported; allowed: csv, geojson");
+            Ok(ExitCode::from(EXIT_INVALID))
+        }
+    }
+}
+
 fn run_rollback(settings: &Settings, dataset: &str, actor: &str) -> anyhow::Result<ExitCode> {
     let db = server::open_database(settings)?;
     match import::rollback(&db, dataset, actor) {
@@ -691,7 +731,8 @@ fn report_error(e: ImportError, json: bool) -> ExitCode {
         }
         ImportError::UnknownDataset(_)
         | ImportError::NothingToRollBack(_)
-        | ImportError::Source(_) => {
+        | ImportError::Source(_)
+        | ImportError::Busy(_) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_INVALID)
         }

@@ -116,6 +116,8 @@ pub struct FetchSettings {
     pub timeout: std::time::Duration,
     /// Accept plain `http://` URLs (`IMPORT_ALLOW_HTTP`); https only by default.
     pub allow_http: bool,
+    /// Largest file uploaded to the admin API in a request body (`IMPORT_MAX_BODY_BYTES`).
+    pub max_body_bytes: u64,
 }
 
 impl Default for FetchSettings {
@@ -124,6 +126,7 @@ impl Default for FetchSettings {
             max_bytes: Self::DEFAULT_MAX_BYTES,
             timeout: std::time::Duration::from_secs(Self::DEFAULT_TIMEOUT_SECS),
             allow_http: false,
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -132,6 +135,8 @@ impl FetchSettings {
     /// 4 GiB: the full ONS Postcode Directory CSV is well under 2 GiB.
     pub const DEFAULT_MAX_BYTES: u64 = 4 << 30;
     pub const DEFAULT_TIMEOUT_SECS: u64 = 900;
+    /// 64 MiB: far above any directory dataset; the postcode directory comes by URL.
+    pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 << 20;
 
     fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let mut s = Self::default();
@@ -145,6 +150,11 @@ impl FetchSettings {
                 format!("IMPORT_FETCH_TIMEOUT_SECS '{raw}' is not a positive number of seconds")
             })?;
             s.timeout = std::time::Duration::from_secs(secs);
+        }
+        if let Some(raw) = get("IMPORT_MAX_BODY_BYTES").filter(|v| !v.trim().is_empty()) {
+            s.max_body_bytes = raw.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                format!("IMPORT_MAX_BODY_BYTES '{raw}' is not a positive number of bytes")
+            })?;
         }
         if let Some(raw) = get("IMPORT_ALLOW_HTTP").filter(|v| !v.trim().is_empty()) {
             s.allow_http = parse_bool(&raw)
@@ -213,12 +223,13 @@ impl Settings {
                 .unwrap_or_else(|| Self::DEFAULT_DATA_DIR.to_string()),
         );
         let admin_token = get("ADMIN_TOKEN").filter(|s| !s.trim().is_empty());
-        if let Some(token) = &admin_token {
-            if token.len() < 16 {
-                return Err(
-                    "ADMIN_TOKEN is shorter than 16 characters; use a long random secret"
-                        .to_string(),
-                );
+        if let Some(raw) = &admin_token {
+            for (name, secret) in crate::http::admin::parse_tokens(raw) {
+                if secret.len() < 16 {
+                    return Err(format!(
+                        "ADMIN_TOKEN: the secret of '{name}' is shorter than 16 characters; use a long random secret"
+                    ));
+                }
             }
         }
         let geocoder = GeocoderSetting::parse(&get("GEOCODER").unwrap_or_default())?;

@@ -155,9 +155,17 @@ impl Database {
         let mut conn = self.get()?;
         let ran = match &mut conn {
             DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            DbConn::Postgres(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
+            DbConn::Postgres(c) => {
+                // Replicas starting together take turns: a session advisory lock around the
+                // migrations, released whatever happens.
+                use diesel::RunQueryDsl;
+                diesel::sql_query("SELECT pg_advisory_lock(7283011)").execute(&mut **c)?;
+                let ran = c
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.len());
+                diesel::sql_query("SELECT pg_advisory_unlock(7283011)").execute(&mut **c)?;
+                ran
+            }
         };
         ran.map_err(|e| DbError::Migration(e.to_string()))
     }

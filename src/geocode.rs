@@ -241,6 +241,7 @@ impl Geocoder {
         })
         .await
         .map_err(|e| DbError::Corrupt(e.to_string()))??;
+        crate::metrics::geocoder_cache(cached.is_some());
         if let Some(row) = cached {
             return Ok(Some(match (row.found, row.lat, row.lon) {
                 (true, Some(lat), Some(lon)) => Answer::Found {

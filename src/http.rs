@@ -1,6 +1,7 @@
 //! The HTTP service: application state, the route list, and a server that binds its own
 //! listener (so tests can start it on port 0).
 
+pub mod admin;
 mod api;
 pub mod caching;
 pub mod error;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub directory: Arc<Directory>,
     pub settings: Settings,
     pub geocoder: Geocoder,
+    /// Held while an import runs in this process (a second one gets 409 at once).
+    pub import_lock: tokio::sync::Mutex<()>,
 }
 
 /// Every route of the service.
@@ -43,6 +46,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(api::get_registry)
         .service(api::list_treatment)
         .service(api::get_treatment)
+        .service(admin::import_dataset)
+        .service(admin::rollback)
+        .service(admin::history)
+        .service(metrics_text)
         .service(openapi::openapi_json)
         .service(openapi::docs_redirect)
         .service(openapi::swagger_ui());
@@ -69,7 +76,9 @@ impl Application {
             directory,
             settings,
             geocoder,
+            import_lock: tokio::sync::Mutex::new(()),
         });
+        crate::metrics::install();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -81,6 +90,7 @@ impl Application {
                     .into()
                 }))
                 .wrap(middleware::from_fn(caching::conditional_get))
+                .wrap(middleware::from_fn(track))
                 .wrap(middleware::Compress::default())
                 .wrap(access_log())
                 .configure(routes)
@@ -137,4 +147,29 @@ fn access_log() -> middleware::Logger {
             req.match_pattern()
                 .unwrap_or_else(|| "(unmatched)".to_string())
         })
+}
+
+/// `GET /metrics`: Prometheus text.
+#[actix_web::get("/metrics")]
+async fn metrics_text(state: web::Data<AppState>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(crate::metrics::render(state.directory.snapshot().version))
+}
+
+/// Count every request by its route pattern, method and status, with its latency.
+async fn track(
+    req: actix_web::dev::ServiceRequest,
+    next: middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let method = req.method().to_string();
+    let res = next.call(req).await?;
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "(unmatched)".to_string());
+    crate::metrics::request(route, method, res.status().as_u16(), started.elapsed());
+    Ok(res)
 }

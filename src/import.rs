@@ -31,8 +31,20 @@ pub enum ImportError {
     /// The file could not be opened, fetched or read to the end.
     #[error("{0}")]
     Source(String),
+    /// Another import holds the directory's write lock.
+    #[error("{0}")]
+    Busy(String),
     #[error(transparent)]
-    Db(#[from] DbError),
+    Db(DbError),
+}
+
+impl From<DbError> for ImportError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Query(q) => q.into(),
+            other => Self::Db(other),
+        }
+    }
 }
 
 impl From<source::SourceError> for ImportError {
@@ -43,7 +55,24 @@ impl From<source::SourceError> for ImportError {
 
 impl From<diesel::result::Error> for ImportError {
     fn from(e: diesel::result::Error) -> Self {
+        if is_lock_conflict(&e) {
+            return Self::Busy(
+                "another import is running (the directory is locked); try again when it has finished"
+                    .into(),
+            );
+        }
         Self::Db(DbError::Query(e))
+    }
+}
+
+/// PostgreSQL `lock_not_available` (from `FOR UPDATE NOWAIT`) or SQLite's busy lock.
+fn is_lock_conflict(e: &diesel::result::Error) -> bool {
+    match e {
+        diesel::result::Error::DatabaseError(_, info) => {
+            let m = info.message();
+            m.contains("could not obtain lock") || m.contains("database is locked")
+        }
+        _ => false,
     }
 }
 
@@ -364,17 +393,28 @@ pub fn load_missing_datasets(
         }
         let bytes = std::fs::read(&path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        let report = import(
-            db,
-            &ImportRequest {
-                dataset: name,
-                bytes: &bytes,
-                source: &path.display().to_string(),
-                actor: "bootstrap",
-                dry_run: false,
-            },
-        )
-        .map_err(|e| match e {
+        // Another replica may be loading the same data at the same moment: wait for it.
+        let mut attempts = 0;
+        let outcome = loop {
+            let outcome = import(
+                db,
+                &ImportRequest {
+                    dataset: name,
+                    bytes: &bytes,
+                    source: &path.display().to_string(),
+                    actor: "bootstrap",
+                    dry_run: false,
+                },
+            );
+            match outcome {
+                Err(ImportError::Busy(_)) if attempts < 60 => {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
+                other => break other,
+            }
+        };
+        let report = outcome.map_err(|e| match e {
             ImportError::Invalid { errors, .. } => anyhow::anyhow!(
                 "{} is not valid:\n{}",
                 path.display(),

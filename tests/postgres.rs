@@ -38,3 +38,82 @@ fn postgres_postcode_directory_loads_and_replaces() {
     let Some(db) = TestDb::postgres() else { return };
     suite::postcode_directory_loads(&db);
 }
+
+const TOKEN: &str = "0123456789abcdef0123";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_replicas_share_imports_and_a_second_import_gets_409() {
+    let Some(db) = TestDb::postgres() else { return };
+    let mut settings = db.settings();
+    settings.admin_token = Some(TOKEN.to_string());
+    let poll = std::time::Duration::from_millis(200);
+    let a = TestServer::start_polling(settings.clone(), poll).await;
+    let b = TestServer::start_polling(settings, poll).await;
+    let (_, before) = b.get_json("/api/v1/centres?limit=1").await;
+    let file = std::fs::read_to_string(support::data_dir().join("centres.csv")).unwrap();
+    let smaller: String = file.lines().take(31).map(|l| format!("{l}\n")).collect();
+    let post = |server: &TestServer, body: String| {
+        server
+            .client
+            .post(format!("{}/api/v1/imports/centres", server.base))
+            .header("Authorization", format!("Bearer {TOKEN}"))
+            .header("Content-Type", "text/csv")
+            .body(body)
+            .send()
+    };
+    let response = post(&a, smaller.clone()).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let version = response.json::<serde_json::Value>().await.unwrap()["directory_version"]
+        .as_i64()
+        .unwrap();
+    // Replica B serves the import made through A within its poll interval.
+    let started = std::time::Instant::now();
+    loop {
+        let (_, now) = b.get_json("/api/v1/centres?limit=1").await;
+        if now["dataset"]["version"] == version {
+            assert_eq!(now["total"], 30);
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "replica B still serves {} (before: {})",
+            now["dataset"]["version"],
+            before["dataset"]["version"]
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    println!("replica B caught up in {:?}", started.elapsed());
+
+    // While another process holds the import lock, an import is refused with 409 at once.
+    let url = db.url.clone();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        use diesel::{Connection, PgConnection, RunQueryDsl};
+        let mut conn = PgConnection::establish(&url).unwrap();
+        conn.transaction::<_, diesel::result::Error, _>(|c| {
+            diesel::sql_query("SELECT version FROM directory_version WHERE id = 1 FOR UPDATE")
+                .execute(c)?;
+            locked_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            Ok(())
+        })
+        .unwrap();
+    });
+    locked_rx.recv().unwrap();
+    let started = std::time::Instant::now();
+    let refused = post(&b, file.clone()).await.unwrap();
+    assert_eq!(refused.status(), 409);
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    let problem: serde_json::Value = refused.json().await.unwrap();
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("another import is running"));
+    release_tx.send(()).unwrap();
+    holder.join().unwrap();
+    let accepted = post(&b, file).await.unwrap();
+    assert_eq!(accepted.status(), 200);
+    a.stop().await;
+    b.stop().await;
+}

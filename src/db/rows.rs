@@ -111,7 +111,7 @@ pub struct RegistryStatRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = postcodes)]
+#[diesel(table_name = postcodes, treat_none_as_default_value = false)]
 pub struct PostcodeRow {
     pub postcode: String,
     pub outcode: String,

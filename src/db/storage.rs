@@ -110,6 +110,8 @@ pub trait Storage: Connection + Sized {
     fn all_dataset_states(&mut self) -> Result<Vec<DatasetState>, DbError>;
     fn set_dataset_state(&mut self, state: &DatasetState) -> Result<(), DbError>;
     fn insert_import(&mut self, import: &NewImport) -> Result<i64, DbError>;
+    /// The file content an import stored, if it kept one.
+    fn import_content(&mut self, id: i64) -> Result<Option<String>, DbError>;
     fn list_imports(
         &mut self,
         dataset: Option<&str>,
@@ -228,10 +230,7 @@ macro_rules! impl_storage {
             }
 
             fn insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError> {
-                diesel::insert_into(postcodes::table)
-                    .values(rows)
-                    .execute(self)?;
-                Ok(())
+                BulkInsert::bulk_insert_postcodes(self, rows)
             }
 
             fn count_postcodes(&mut self) -> Result<i64, DbError> {
@@ -324,6 +323,15 @@ macro_rules! impl_storage {
                     .get_result(self)?)
             }
 
+            fn import_content(&mut self, id: i64) -> Result<Option<String>, DbError> {
+                Ok(imports::table
+                    .find(id)
+                    .select(imports::content)
+                    .first::<Option<String>>(self)
+                    .optional()?
+                    .flatten())
+            }
+
             fn list_imports(
                 &mut self,
                 dataset: Option<&str>,
@@ -361,16 +369,43 @@ macro_rules! impl_storage {
     };
 }
 
+/// The fastest way each backend takes many rows at once.
+trait BulkInsert {
+    fn bulk_insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError>;
+}
+
+impl BulkInsert for SqliteConnection {
+    /// Multi-row INSERTs (the caller keeps chunks under SQLite's bound-parameter limit).
+    fn bulk_insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError> {
+        diesel::insert_into(postcodes::table)
+            .values(rows)
+            .execute(self)?;
+        Ok(())
+    }
+}
+
+impl BulkInsert for PgConnection {
+    /// `COPY ... FROM STDIN` in PostgreSQL's binary format.
+    fn bulk_insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError> {
+        diesel::copy_from(postcodes::table)
+            .from_insertable(rows)
+            .execute(self)?;
+        Ok(())
+    }
+}
+
 // SQLite: BEGIN IMMEDIATE takes the write lock at the start, so two imports queue up
 // (busy_timeout) instead of failing halfway through.
 impl_storage!(SqliteConnection, |conn, f| conn.immediate_transaction(f));
 
-// PostgreSQL: lock the one directory_version row, which serialises imports across replicas.
+// PostgreSQL: lock the one directory_version row, which serialises imports across replicas; a
+// second import does not queue behind the first but is told at once (NOWAIT).
 impl_storage!(PgConnection, |conn, f| conn.transaction(|c| {
     directory_version::table
         .find(1)
         .select(directory_version::version)
         .for_update()
+        .no_wait()
         .first::<i64>(c)?;
     f(c)
 }));

@@ -71,16 +71,15 @@ pub async fn list_centres(
     let offset = params
         .integer("offset", 0, i64::from(u32::MAX))?
         .unwrap_or(0) as usize;
-    if let Some(format) = params.one("format")? {
-        if format != "json" {
-            return Err(ApiError::bad_parameter(
-                "format",
-                format!(
-                    "format '{}' is not supported here; allowed: json",
-                    shorten(format)
-                ),
-            ));
-        }
+    let format = params.one("format")?.unwrap_or("json").to_ascii_lowercase();
+    if !matches!(format.as_str(), "json" | "csv" | "geojson") {
+        return Err(ApiError::bad_parameter(
+            "format",
+            format!(
+                "format '{}' is not supported; allowed: json, csv, geojson",
+                shorten(&format)
+            ),
+        ));
     }
     let snapshot = state.directory.snapshot();
     let matching: Vec<_> = snapshot
@@ -90,6 +89,29 @@ pub async fn list_centres(
         .filter(|c| nation.is_none_or(|n| c.nation == n))
         .filter(|c| services.iter().all(|s| c.offers(*s)))
         .collect();
+    // Exports hold every matching centre (no pages).
+    if format == "geojson" {
+        return Ok(HttpResponse::Ok()
+            .content_type("application/geo+json")
+            .json(crate::export::geojson(matching.iter().copied())));
+    }
+    if format == "csv" {
+        let filtered = kind.is_some() || nation.is_some() || !services.is_empty();
+        let keep: Option<std::collections::HashSet<String>> =
+            filtered.then(|| matching.iter().map(|c| c.id.clone()).collect());
+        let db = state.db.clone();
+        let bytes = web::block(move || crate::export::csv(&db, "centres", keep.as_ref()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                "attachment; filename=\"centres.csv\"",
+            ))
+            .body(bytes));
+    }
     let results: Vec<CentreView> = matching
         .iter()
         .skip(offset)

@@ -138,6 +138,7 @@ pub async fn nearest(
             "limit",
             "max_km",
             "condition",
+            "format",
         ],
     )?;
     let place = place_from(&params)?;
@@ -171,9 +172,52 @@ pub async fn nearest(
         max_km,
         condition,
     };
+    let geojson = match params
+        .one("format")?
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("json") => false,
+        Some("geojson") => true,
+        Some(other) => {
+            return Err(ApiError::bad_parameter(
+                "format",
+                format!(
+                    "format '{}' is not supported; allowed: json, geojson",
+                    shorten(other)
+                ),
+            ))
+        }
+    };
     let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;
-    Ok(HttpResponse::Ok().json(NearestAnswer::build(&snapshot, location, &filters)))
+    let answer = NearestAnswer::build(&snapshot, location, &filters);
+    if geojson {
+        let features: Vec<serde_json::Value> = answer
+            .results
+            .iter()
+            .filter_map(|r| {
+                snapshot.centre(&r.centre.id).map(|c| {
+                    crate::export::feature(
+                        c,
+                        &[
+                            ("distance_km", r.distance_km.into()),
+                            ("distance_miles", r.distance_miles.into()),
+                        ],
+                    )
+                })
+            })
+            .collect();
+        return Ok(HttpResponse::Ok()
+            .content_type("application/geo+json")
+            .json(serde_json::json!({
+                "type": "FeatureCollection",
+                "features": features,
+                "location": answer.location,
+                "dataset": answer.dataset,
+            })));
+    }
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 /// What the service understands a postcode, outcode, place or point to be: where, how

@@ -45,6 +45,8 @@ pub struct FilterParams {
     max_km: Option<f64>,
     /// The condition asked about: the registry figures shown include it.
     condition: Option<Cancer>,
+    /// `json` (default) or `geojson` (the results as a FeatureCollection with their distances).
+    format: Option<String>,
 }
 
 /// Filters and pages of the centre list.
@@ -61,6 +63,9 @@ pub struct ListParams {
     limit: Option<u16>,
     /// Centres to skip (default 0).
     offset: Option<u32>,
+    /// `json` (default, paginated), or every matching centre as `csv` (the centres file, which
+    /// imports back unchanged) or `geojson` (a FeatureCollection).
+    format: Option<String>,
 }
 
 /// An error as `application/problem+json` (RFC 9457).

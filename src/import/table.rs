@@ -281,6 +281,28 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// Characters that make a spreadsheet treat a cell as a formula.
+const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as written to an export: one a spreadsheet would run as a formula (and that is not a
+/// plain number, such as a negative longitude) gets a leading apostrophe, which spreadsheets
+/// show as text and [`unneutralise`] removes on import.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_START) && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The cell as it was before [`neutralise`].
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => cell,
+    }
+}
+
 /// A file's header cells and its data rows as (line, cells).
 pub type Records = (Vec<String>, Vec<(u64, Vec<String>)>);
 
@@ -323,7 +345,7 @@ pub fn read_records(bytes: &[u8]) -> Result<Records, Vec<RowError>> {
         let mut cells = Vec::with_capacity(record.len());
         for (i, raw) in record.iter().enumerate() {
             match std::str::from_utf8(raw) {
-                Ok(s) => cells.push(s.to_string()),
+                Ok(s) => cells.push(unneutralise(s).to_string()),
                 Err(e) => {
                     let bad = raw.get(e.valid_up_to()).copied().unwrap_or(0);
                     errors.push(RowError {
@@ -386,6 +408,18 @@ pub fn read_records(bytes: &[u8]) -> Result<Records, Vec<RowError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_restored() {
+        for cell in ["=HYPERLINK(\"x\")", "+44 113 243 3144", "@SUM(A1)", "-x"] {
+            let safe = neutralise(cell);
+            assert!(safe.starts_with('\''), "{cell}");
+            assert_eq!(unneutralise(&safe), cell);
+        }
+        assert_eq!(neutralise("-1.5520"), "-1.5520");
+        assert_eq!(neutralise("Leeds"), "Leeds");
+        assert_eq!(unneutralise("'quoted"), "'quoted");
+    }
 
     #[test]
     fn reads_bom_crlf_and_multiline_cells() {

@@ -173,6 +173,17 @@ impl TestServer {
         Self::start_with(test_db.settings()).await
     }
 
+    /// A server that also polls the database for imports made elsewhere, as `serve` does.
+    pub async fn start_polling(settings: Settings, every: std::time::Duration) -> Self {
+        let server = Self::start_with(settings).await;
+        centre_directory::server::spawn_version_poller(
+            server.db.clone(),
+            server.directory.clone(),
+            every,
+        );
+        server
+    }
+
     pub async fn start_with(settings: Settings) -> Self {
         let prepared = settings.clone();
         let (db, directory) =

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Reproduces the figures in docs/PERFORMANCE.md on this machine and writes them, as a markdown
+# table with baselines and ratios, to bench/results/latest.md.
+#
+# Needs the Rust toolchain, python3, sqlite3, psql with a PostgreSQL server
+# (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test; a database is created and
+# dropped) and wrk (installed with apt-get when missing). ROWS sets the size of the synthetic
+# postcode directory (default 2 700 000, the size of the ONS Postcode Directory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROWS="${ROWS:-2700000}"
+PG_ADMIN="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+PG_BASE="${PG_ADMIN%/*}"
+WORK="$(mktemp -d)"
+OUT=bench/results
+mkdir -p "$OUT"
+RESULTS="$WORK/results.tsv"
+: > "$RESULTS"
+BIN="$PWD/target/release/centre-directory"
+PORT="${PORT:-18090}"
+log() { printf '\n== %s\n' "$*" >&2; }
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RESULTS"; }   # figure, ours, baseline, unit
+
+for tool in wrk sqlite3 psql; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk sqlite3 postgresql-client >/dev/null
+    fi
+done
+
+log "build (release)"
+cargo build --release --bins --examples --quiet
+
+log "spatial index: criterion"
+cargo bench --bench spatial --quiet -- --noplot >&2
+python3 - "$RESULTS" <<'PY'
+import json, sys
+out = open(sys.argv[1], "a")
+for n in ("100", "10000", "1000000"):
+    for op in ("nearest10", "within25"):
+        est = {}
+        for impl in ("rtree", "scan"):
+            with open(f"target/criterion/n{n}/{op}/{impl}/new/estimates.json") as f:
+                est[impl] = json.load(f)["median"]["point_estimate"] / 1000.0  # µs
+        out.write(f"{op} median, N={n}\t{est['rtree']:.2f}\t{est['scan']:.2f}\tµs (R-tree vs Haversine scan)\n")
+PY
+
+log "synthetic ONSPD-shaped file, $ROWS rows"
+"$PWD/target/release/examples/synthetic_onspd" "$ROWS" "$WORK/onspd.csv" "$WORK/baseline.csv"
+loaded_expected=$(($(wc -l < "$WORK/baseline.csv") - 1))
+ls -l "$WORK/onspd.csv" "$WORK/baseline.csv" >&2
+
+# /usr/bin/time -f "%e %M": wall seconds and peak resident kilobytes.
+timed() { /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >&2; cat "$WORK/time"; }
+
+log "import into SQLite: ours beside sqlite3 .import"
+DATABASE_URL="$WORK/ours.db" GEOCODER=off RUST_LOG=warn "$BIN" migrate >&2
+read -r ours_s ours_kb < <(DATABASE_URL="$WORK/ours.db" GEOCODER=off RUST_LOG=warn timed "$BIN" import postcodes "$WORK/onspd.csv")
+DATABASE_URL="$WORK/base.db" GEOCODER=off RUST_LOG=warn "$BIN" migrate >&2
+read -r base_s base_kb < <(timed sqlite3 "$WORK/base.db" ".import --csv --skip 1 $WORK/baseline.csv postcodes")
+ours_rows=$(sqlite3 "$WORK/ours.db" "select count(*) from postcodes")
+base_rows=$(sqlite3 "$WORK/base.db" "select count(*) from postcodes")
+[ "$ours_rows" = "$loaded_expected" ] && [ "$base_rows" = "$loaded_expected" ] || { echo "row counts differ: $ours_rows $base_rows $loaded_expected" >&2; exit 1; }
+record "import $ROWS rows into SQLite (rows/s)" "$(python3 -c "print(round($ROWS/$ours_s))")" "$(python3 -c "print(round($ROWS/$base_s))")" "rows/s (ours vs sqlite3 .import)"
+record "import into SQLite, peak memory" "$((ours_kb / 1024))" "$((base_kb / 1024))" "MB"
+
+log "import into PostgreSQL: ours beside psql \\copy"
+db_ours="bench_ours_$$"; db_base="bench_base_$$"
+psql -q "$PG_ADMIN" -c "CREATE DATABASE $db_ours" -c "CREATE DATABASE $db_base" >&2
+trap 'psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db_ours WITH (FORCE)" -c "DROP DATABASE IF EXISTS $db_base WITH (FORCE)" >/dev/null 2>&1; [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+DATABASE_URL="$PG_BASE/$db_ours" RUST_LOG=warn "$BIN" migrate >&2
+DATABASE_URL="$PG_BASE/$db_base" RUST_LOG=warn "$BIN" migrate >&2
+read -r pg_ours_s pg_ours_kb < <(DATABASE_URL="$PG_BASE/$db_ours" GEOCODER=off RUST_LOG=warn timed "$BIN" import postcodes "$WORK/onspd.csv")
+read -r pg_base_s pg_base_kb < <(timed psql -q "$PG_BASE/$db_base" -c "\\copy postcodes(postcode,outcode,lat,lon,nation,terminated) FROM '$WORK/baseline.csv' WITH (FORMAT csv, HEADER true)")
+record "import $ROWS rows into PostgreSQL (rows/s)" "$(python3 -c "print(round($ROWS/$pg_ours_s))")" "$(python3 -c "print(round($ROWS/$pg_base_s))")" "rows/s (ours vs psql \\copy)"
+record "import into PostgreSQL, peak memory" "$((pg_ours_kb / 1024))" "$((pg_base_kb / 1024))" "MB"
+
+# One wrk run: prints "requests/s p99_ms errors".
+load() {
+    local script=()
+    [ -n "${2:-}" ] && script=(-s "$2")
+    wrk -t2 -c32 -d10s --latency "${script[@]}" "http://127.0.0.1:$PORT$1" > "$WORK/wrk.txt"
+    python3 - "$WORK/wrk.txt" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+m = re.search(r"99%\s+([\d.]+)(us|ms|s)", t)
+p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+errors = 0
+for pat in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"):
+    for g in re.findall(pat, t):
+        errors += sum(int(x) for x in (g if isinstance(g, tuple) else (g,)))
+print(f"{rps:.0f} {p99:.2f} {errors}")
+PY
+}
+
+serve() {
+    DATABASE_URL="$1" BIND="127.0.0.1:$PORT" GEOCODER=off RUST_LOG=warn "$BIN" serve &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+        curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    echo "server did not start" >&2; exit 1
+}
+rss_mb() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$SERVER_PID/status"; }
+
+log "HTTP load (wrk, 2 threads, 32 connections, 10 s) with the postcode table loaded"
+serve "$WORK/ours.db"
+sed -n '2,1001p' "$WORK/baseline.csv" | cut -d, -f1 > "$WORK/postcodes.txt"
+read -r h_rps h_p99 h_err < <(load /healthz)
+read -r n_rps n_p99 n_err < <(load "/api/v1/centres/nearest?lat=53.8&lon=-1.55")
+read -r p_rps p_p99 p_err < <(POSTCODES_FILE="$WORK/postcodes.txt" load "/" bench/postcodes.lua)
+full_rss=$(rss_mb)
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+record "GET /healthz (framework ceiling)" "$h_rps" "" "requests/s; p99 ${h_p99} ms; errors ${h_err}"
+record "GET nearest by lat/lon" "$n_rps" "$h_rps" "requests/s vs /healthz; p99 ${n_p99} ms; errors ${n_err}"
+record "GET nearest by postcode (table loaded)" "$p_rps" "$h_rps" "requests/s vs /healthz; p99 ${p_p99} ms; errors ${p_err}"
+record "serve peak memory under load, $ROWS postcodes loaded" "$full_rss" "100" "MB (target)"
+
+log "serve with the shipped data only"
+serve "$WORK/shipped.db"
+read -r s_rps s_p99 s_err < <(load "/api/v1/centres/nearest?lat=53.8&lon=-1.55")
+shipped_rss=$(rss_mb)
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+record "serve peak memory under load, shipped data" "$shipped_rss" "100" "MB (target)"
+
+python3 - "$RESULTS" "$OUT/latest.md" <<'PY'
+import sys, datetime, platform, os
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+mem = next((int(l.split()[1]) // 1024 // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+with open(sys.argv[2], "w") as out:
+    out.write(f"Measured {datetime.date.today()} on {os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}.\n\n")
+    out.write("| Figure | Ours | Baseline | Ratio | Unit |\n|---|---:|---:|---:|---|\n")
+    for figure, ours, base, unit in rows:
+        ratio = ""
+        if base:
+            o, b = float(ours), float(base)
+            if "µs" in unit:
+                ratio = f"{b / o:.0f}× faster"
+            elif "MB" in unit:
+                ratio = f"{o / b:.2f}"
+            else:
+                ratio = f"{o / b:.2f}"
+        out.write(f"| {figure} | {ours} | {base} | {ratio} | {unit} |\n")
+print(open(sys.argv[2]).read())
+PY

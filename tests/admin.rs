@@ -1,0 +1,440 @@
+//! The data team's HTTP workflows: the admin import API (token, CSV body, multipart, URL, dry
+//! run, 422, history, rollback), reloads under load without a dropped request, exports that
+//! round-trip, and metrics without personal data.
+
+mod support;
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use support::{serve_files, Served, TestDb, TestServer};
+
+const TOKEN: &str = "alice=0123456789abcdef0123,bob=fedcba9876543210fedc";
+const ALICE: &str = "Bearer 0123456789abcdef0123";
+
+async fn admin_server(db: &TestDb) -> TestServer {
+    let mut settings = db.settings();
+    settings.admin_token = Some(TOKEN.to_string());
+    settings.fetch.allow_http = true;
+    settings.fetch.max_body_bytes = 2_000_000;
+    TestServer::start_with(settings).await
+}
+
+fn centres_file() -> String {
+    std::fs::read_to_string(support::data_dir().join("centres.csv")).unwrap()
+}
+
+/// The centres file cut to its first `rows` centres.
+fn fewer_centres(rows: usize) -> String {
+    centres_file()
+        .lines()
+        .take(rows + 1)
+        .map(|l| format!("{l}\r\n"))
+        .collect()
+}
+
+async fn post(
+    server: &TestServer,
+    path: &str,
+    auth: Option<&str>,
+    content_type: &str,
+    body: impl Into<reqwest::Body>,
+) -> (u16, Value, reqwest::header::HeaderMap) {
+    let mut request = server
+        .client
+        .post(format!("{}{path}", server.base))
+        .header("Content-Type", content_type)
+        .body(body);
+    if let Some(a) = auth {
+        request = request.header("Authorization", a);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body, headers)
+}
+
+#[tokio::test]
+async fn the_admin_api_is_off_without_a_token_and_refuses_wrong_ones() {
+    let db = TestDb::sqlite();
+    let off = TestServer::start(&db).await;
+    let (status, body, _) = post(
+        &off,
+        "/api/v1/imports/centres",
+        Some(ALICE),
+        "text/csv",
+        "x",
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("ADMIN_TOKEN"));
+    off.stop().await;
+
+    let server = admin_server(&db).await;
+    let (status, _, headers) =
+        post(&server, "/api/v1/imports/centres", None, "text/csv", "x").await;
+    assert_eq!(status, 401);
+    assert_eq!(headers["www-authenticate"], "Bearer");
+    let (status, _, _) = post(
+        &server,
+        "/api/v1/imports/centres",
+        Some("Bearer 0123456789abcdef0124"),
+        "text/csv",
+        "x",
+    )
+    .await;
+    assert_eq!(status, 401);
+    let history = server
+        .client
+        .get(format!("{}/api/v1/imports", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(history.status(), 401);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
+    let db = TestDb::sqlite();
+    let server = admin_server(&db).await;
+    let (_, before) = server.get_json("/api/v1/centres?limit=1").await;
+    let version = before["dataset"]["version"].as_i64().unwrap();
+    let total = before["total"].as_u64().unwrap();
+
+    // Dry run: the diff, nothing written.
+    let smaller = fewer_centres(60);
+    let (status, report, headers) = post(
+        &server,
+        "/api/v1/imports/centres?dry_run=true",
+        Some(ALICE),
+        "text/csv",
+        smaller.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["status"], "dry_run");
+    assert_eq!(
+        report["diff"]["removed"].as_array().unwrap().len() as u64,
+        total - 60
+    );
+    assert_eq!(headers["cache-control"], "no-store");
+    let (_, same) = server.get_json("/api/v1/centres?limit=1").await;
+    assert_eq!(same["dataset"]["version"], version);
+
+    // Apply: served at once by this replica, recorded with the token's name.
+    let (status, report, _) = post(
+        &server,
+        "/api/v1/imports/centres",
+        Some(ALICE),
+        "text/csv",
+        smaller,
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["status"], "applied");
+    let new_version = report["directory_version"].as_i64().unwrap();
+    assert!(new_version > version);
+    let (_, after) = server.get_json("/api/v1/centres?limit=1").await;
+    assert_eq!(after["total"], 60);
+    assert_eq!(after["dataset"]["version"], new_version);
+
+    // A file with problems: 422 with every problem by line and column; nothing changes.
+    let bad = fewer_centres(3)
+        .replace(",53.", ",93.")
+        .replace(",england,", ",mercia,");
+    let (status, problem, _) = post(
+        &server,
+        "/api/v1/imports/centres",
+        Some(ALICE),
+        "text/csv",
+        bad,
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let errors = problem["errors"].as_array().unwrap();
+    assert!(!errors.is_empty());
+    assert!(errors.iter().all(|e| e["line"].as_u64().unwrap() >= 2));
+    assert!(
+        errors.iter().any(|e| e["column_name"] == "nation"),
+        "{problem}"
+    );
+    assert!(errors[0]["text"].as_str().unwrap().starts_with("line "));
+    let (_, unchanged) = server.get_json("/api/v1/centres?limit=1").await;
+    assert_eq!(unchanged["dataset"]["version"], new_version);
+
+    // A multipart upload, from bob.
+    let body = format!(
+        "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nweekly\r\n\
+         --XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"centres.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{}\r\n--XBOUNDARY--\r\n",
+        centres_file()
+    );
+    let response = server
+        .client
+        .post(format!("{}/api/v1/imports/centres", server.base))
+        .header("Authorization", "Bearer fedcba9876543210fedc")
+        .header("Content-Type", "multipart/form-data; boundary=XBOUNDARY")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (_, full) = server.get_json("/api/v1/centres?limit=1").await;
+    assert_eq!(full["total"], total);
+
+    // A URL to fetch.
+    let base = serve_files(vec![Served {
+        path: "/centres.csv",
+        content_type: "text/csv",
+        body: fewer_centres(50).into_bytes(),
+        with_length: true,
+    }]);
+    let (status, report, _) = post(
+        &server,
+        "/api/v1/imports/centres",
+        Some(ALICE),
+        "application/json",
+        format!("{{\"url\": \"{base}/centres.csv\"}}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["rows"], 50);
+
+    // Wrong media type, too large, unknown dataset.
+    let (status, _, _) = post(
+        &server,
+        "/api/v1/imports/centres",
+        Some(ALICE),
+        "image/png",
+        "x",
+    )
+    .await;
+    assert_eq!(status, 415);
+    let (status, _, _) = post(
+        &server,
+        "/api/v1/imports/centres",
+        Some(ALICE),
+        "text/csv",
+        vec![b'a'; 2_100_000],
+    )
+    .await;
+    assert_eq!(status, 413);
+    let (status, _, _) = post(
+        &server,
+        "/api/v1/imports/hospitals",
+        Some(ALICE),
+        "text/csv",
+        "x",
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // History, newest first, with who did it and from where; then roll back.
+    let history: Value = server
+        .client
+        .get(format!("{}/api/v1/imports?dataset=centres", server.base))
+        .header("Authorization", ALICE)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let records = history["results"].as_array().unwrap();
+    assert_eq!(records[0]["actor"], "token:alice");
+    assert_eq!(records[0]["source"], format!("{base}/centres.csv"));
+    assert_eq!(records[1]["actor"], "token:bob");
+    assert_eq!(records[1]["source"], "upload centres.csv");
+    assert!(records
+        .windows(2)
+        .all(|w| w[0]["id"].as_i64() > w[1]["id"].as_i64()));
+    let (status, report, _) = post(
+        &server,
+        "/api/v1/imports/centres/rollback",
+        Some(ALICE),
+        "text/plain",
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["action"], "rollback");
+    let (_, rolled) = server.get_json("/api/v1/centres?limit=1").await;
+    assert_eq!(rolled["total"], total);
+
+    // Metrics: imports by outcome, requests by route pattern, never a postcode.
+    let _ = server
+        .get("/api/v1/centres/nearest?postcode=LS9%207TF")
+        .await;
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("directory_imports_total{outcome=\"applied\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("route=\"/api/v1/centres/nearest\""),
+        "{metrics}"
+    );
+    assert!(metrics.contains("http_request_duration_seconds_bucket"));
+    assert!(metrics.contains("directory_version "));
+    assert!(!metrics.contains("LS9") && !metrics.contains("7TF"));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
+    let db = TestDb::sqlite();
+    let server = Arc::new(admin_server(&db).await);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut loops = Vec::new();
+    for _ in 0..4 {
+        let (server, stop) = (server.clone(), stop.clone());
+        loops.push(tokio::spawn(async move {
+            let mut seen: Vec<(i64, u64)> = Vec::new();
+            let mut failures = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let response = server.get("/api/v1/centres?limit=1000").await;
+                if response.status() != 200 {
+                    failures += 1;
+                    continue;
+                }
+                let body: Value = response.json().await.unwrap();
+                let results = body["results"].as_array().unwrap().len() as u64;
+                // One answer, one version: the total and the rows agree.
+                assert_eq!(body["total"].as_u64().unwrap(), results);
+                seen.push((body["dataset"]["version"].as_i64().unwrap(), results));
+            }
+            (seen, failures)
+        }));
+    }
+    let full = centres_file();
+    let small = fewer_centres(40);
+    for i in 0..8 {
+        let body = if i % 2 == 0 {
+            small.clone()
+        } else {
+            full.clone()
+        };
+        let (status, report, _) = post(
+            &server,
+            "/api/v1/imports/centres",
+            Some(ALICE),
+            "text/csv",
+            body,
+        )
+        .await;
+        assert_eq!(status, 200, "{report}");
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut by_version = std::collections::HashMap::new();
+    let mut answers = 0;
+    for l in loops {
+        let (seen, failures) = l.await.unwrap();
+        assert_eq!(failures, 0, "a query failed during the imports");
+        // Each loop sees versions only go forward.
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
+        for (version, rows) in seen {
+            answers += 1;
+            let first = *by_version.entry(version).or_insert(rows);
+            assert_eq!(first, rows, "version {version} answered with two sizes");
+        }
+    }
+    assert!(answers > 20, "only {answers} answers");
+    assert!(
+        by_version.len() >= 2,
+        "the loops saw no reload: {by_version:?}"
+    );
+    Arc::try_unwrap(server).ok().unwrap().stop().await;
+}
+
+#[tokio::test]
+async fn exports_round_trip_and_neutralise_formulas() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    // A note that a spreadsheet would run as a formula.
+    let file = centres_file();
+    let mut lines: Vec<String> = file.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let notes = header.iter().position(|h| *h == "notes").unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(lines[1].as_bytes());
+    let mut record: Vec<String> = rdr
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    record[notes] = "=HYPERLINK(\"http://example.org\")".to_string();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&record).unwrap();
+    lines[1] = String::from_utf8(w.into_inner().unwrap())
+        .unwrap()
+        .trim_end()
+        .to_string();
+    let with_formula = lines.join("\n") + "\n";
+    let out = db.cli_with_stdin(&["import", "centres", "-"], Some(with_formula.as_bytes()));
+    assert_eq!(out.code, 0, "{out:?}");
+    server.reload();
+
+    let response = server.get("/api/v1/centres?format=csv").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let exported = response.text().await.unwrap();
+    assert!(
+        exported.contains("\"'=HYPERLINK(\"\"http://example.org\"\")\""),
+        "{}",
+        &exported[..600]
+    );
+    assert!(
+        exported.contains(",-1."),
+        "negative longitudes stay numbers"
+    );
+    // The export imports back as the same data.
+    let again = db.cli_with_stdin(&["import", "centres", "-"], Some(exported.as_bytes()));
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(again.stdout.contains("unchanged"), "{}", again.stdout);
+    // The CLI writes the same file.
+    let cli = db.cli(&["export", "centres"]);
+    assert_eq!(cli.code, 0);
+    assert_eq!(cli.stdout, exported);
+    // A filtered CSV export holds only the matching rows.
+    let scottish = server
+        .get("/api/v1/centres?format=csv&nation=scotland")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(scottish.lines().skip(1).all(|l| l.contains(",scotland,")));
+
+    let (status, geo) = server
+        .get_json("/api/v1/centres?format=geojson&kind=tya_unit")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(geo["type"], "FeatureCollection");
+    let features = geo["features"].as_array().unwrap();
+    assert_eq!(features.len(), 29);
+    let point = &features[0]["geometry"]["coordinates"];
+    assert!(
+        point[0].as_f64().unwrap() < 2.0 && point[1].as_f64().unwrap() > 49.0,
+        "[lon, lat]"
+    );
+    let (status, near) = server
+        .get_json("/api/v1/centres/nearest?lat=53.8&lon=-1.55&limit=3&format=geojson")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(near["features"].as_array().unwrap().len(), 3);
+    assert!(near["features"][0]["properties"]["distance_km"]
+        .as_f64()
+        .is_some());
+    let (status, _) = server.get_json("/api/v1/centres?format=xml").await;
+    assert_eq!(status, 400);
+    server.stop().await;
+}

@@ -95,6 +95,8 @@ pub trait Storage: Connection + Sized {
     fn clear_postcodes(&mut self) -> Result<(), DbError>;
     /// Insert a chunk of postcodes (the caller keeps chunks under the bind-parameter limits).
     fn insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError>;
+    /// How many postcodes one [`Storage::insert_postcodes`] call should carry.
+    fn postcode_chunk_rows(&self) -> usize;
     fn count_postcodes(&mut self) -> Result<i64, DbError>;
     fn replace_districts(&mut self, rows: &[DistrictRow]) -> Result<(), DbError>;
     fn count_districts(&mut self) -> Result<i64, DbError>;
@@ -231,6 +233,10 @@ macro_rules! impl_storage {
 
             fn insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError> {
                 BulkInsert::bulk_insert_postcodes(self, rows)
+            }
+
+            fn postcode_chunk_rows(&self) -> usize {
+                <Self as BulkInsert>::CHUNK_ROWS
             }
 
             fn count_postcodes(&mut self) -> Result<i64, DbError> {
@@ -371,10 +377,14 @@ macro_rules! impl_storage {
 
 /// The fastest way each backend takes many rows at once.
 trait BulkInsert {
+    const CHUNK_ROWS: usize;
     fn bulk_insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError>;
 }
 
 impl BulkInsert for SqliteConnection {
+    /// 6 columns × 4 000 rows = 24 000 parameters, under SQLite's 32 766.
+    const CHUNK_ROWS: usize = 4_000;
+
     /// Multi-row INSERTs (the caller keeps chunks under SQLite's bound-parameter limit).
     fn bulk_insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError> {
         diesel::insert_into(postcodes::table)
@@ -385,6 +395,9 @@ impl BulkInsert for SqliteConnection {
 }
 
 impl BulkInsert for PgConnection {
+    /// COPY has no parameter limit; larger batches mean fewer round trips.
+    const CHUNK_ROWS: usize = 50_000;
+
     /// `COPY ... FROM STDIN` in PostgreSQL's binary format.
     fn bulk_insert_postcodes(&mut self, rows: &[PostcodeRow]) -> Result<(), DbError> {
         diesel::copy_from(postcodes::table)

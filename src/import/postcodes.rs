@@ -25,8 +25,6 @@ pub const POSTCODES: &str = "postcodes";
 /// The dataset name of an outcode-level table.
 pub const DISTRICTS: &str = "postcode_districts";
 
-/// Rows per insert: 6 columns × 4 000 = 24 000 parameters, under SQLite's 32 766.
-const CHUNK_ROWS: usize = 4_000;
 /// How many problems are listed; the rest are counted.
 const MAX_ERRORS_LISTED: usize = 50;
 /// Progress is reported every this many rows.
@@ -83,7 +81,7 @@ pub fn import_postcodes(
     db: &Database,
     reader: Box<dyn Read + Send>,
     opts: &PostcodeImport<'_>,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<PostcodeReport, ImportError> {
     let started = Instant::now();
     let mut scanner = Scanner::open(reader, opts.skip_invalid)?;
@@ -117,15 +115,71 @@ impl From<crate::db::DbError> for Abort {
     }
 }
 
+/// What the reading thread hands to the writing one.
+enum Msg {
+    Chunk(Vec<PostcodeRow>),
+    Done(Box<Result<Scan, ImportError>>),
+}
+
+/// Read the file to the end on this thread, handing chunks over as they are checked.
+fn produce(
+    scanner: &mut Scanner,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    tx: std::sync::mpsc::SyncSender<Msg>,
+) {
+    loop {
+        match scanner.next_chunk(progress) {
+            Ok(Some(chunk)) => {
+                if tx.send(Msg::Chunk(chunk)).is_err() {
+                    return; // the writer gave up
+                }
+            }
+            Ok(None) => {
+                let _ = tx.send(Msg::Done(Box::new(scanner.finish())));
+                return;
+            }
+            Err(e) => {
+                let _ = tx.send(Msg::Done(Box::new(Err(e))));
+                return;
+            }
+        }
+    }
+}
+
+fn stopped() -> ImportError {
+    ImportError::Source("reading the file stopped unexpectedly; nothing was changed".into())
+}
+
+/// Reading (CSV parsing and checks) and writing (the database) run on two threads, so the
+/// import takes about as long as the slower of the two rather than both together.
 fn run<C: Storage>(
     c: &mut C,
     scanner: &mut Scanner,
     opts: &PostcodeImport<'_>,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<PostcodeReport, ImportError> {
+    scanner.chunk_rows = c.postcode_chunk_rows();
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        s.spawn(move || produce(scanner, progress, tx));
+        let result = write(c, &rx, opts);
+        drop(rx);
+        result
+    })
+}
+
+fn write<C: Storage>(
+    c: &mut C,
+    rx: &std::sync::mpsc::Receiver<Msg>,
+    opts: &PostcodeImport<'_>,
 ) -> Result<PostcodeReport, ImportError> {
     if opts.dry_run {
-        while scanner.next_chunk(progress)?.is_some() {}
-        let scan = scanner.finish()?;
+        let scan = loop {
+            match rx.recv().map_err(|_| stopped())? {
+                Msg::Chunk(_) => {}
+                Msg::Done(scan) => break (*scan)?,
+            }
+        };
         let previous_rows = previous_rows(c, scan.mode)?;
         let (version, _) = c.directory_version()?;
         return Ok(scan.report("dry_run", previous_rows, None, version));
@@ -133,15 +187,19 @@ fn run<C: Storage>(
     let outcome = c.write_transaction(|c| -> Result<PostcodeReport, Abort> {
         let mut cleared = false;
         let mut previous = None;
-        while let Some(chunk) = scanner.next_chunk(progress)? {
-            if !cleared {
-                previous = Some(c.count_postcodes()?);
-                c.clear_postcodes()?;
-                cleared = true;
+        let scan = loop {
+            match rx.recv().map_err(|_| stopped())? {
+                Msg::Chunk(chunk) => {
+                    if !cleared {
+                        previous = Some(c.count_postcodes()?);
+                        c.clear_postcodes()?;
+                        cleared = true;
+                    }
+                    c.insert_postcodes(&chunk)?;
+                }
+                Msg::Done(scan) => break (*scan)?,
             }
-            c.insert_postcodes(&chunk)?;
-        }
-        let scan = scanner.finish()?;
+        };
         let dataset = scan.mode.dataset();
         let previous_rows = match previous {
             Some(n) => n,
@@ -509,6 +567,8 @@ struct Scanner {
     columns: Columns,
     mode: Option<Mode>,
     skip_invalid: bool,
+    /// Rows handed out per chunk (set for the backend).
+    chunk_rows: usize,
     seen: HashSet<u64>,
     seen_outcodes: HashSet<String>,
     sums: HashMap<String, DistrictSums>,
@@ -622,6 +682,7 @@ impl Scanner {
             columns,
             mode,
             skip_invalid,
+            chunk_rows: 4_000,
             seen: HashSet::new(),
             seen_outcodes: HashSet::new(),
             sums: HashMap::new(),
@@ -645,7 +706,7 @@ impl Scanner {
     /// the file is still read to the end so every problem is reported.
     fn next_chunk(
         &mut self,
-        progress: &mut dyn FnMut(u64, u64),
+        progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<Option<Vec<PostcodeRow>>, ImportError> {
         let mut chunk = Vec::new();
         while !self.done {
@@ -681,7 +742,7 @@ impl Scanner {
                 }
             }
             self.record = record;
-            if chunk.len() >= CHUNK_ROWS {
+            if chunk.len() >= self.chunk_rows {
                 return Ok(Some(chunk));
             }
         }

@@ -5,6 +5,7 @@ pub mod admin;
 mod api;
 pub mod caching;
 pub mod error;
+mod hardening;
 mod nearest;
 pub mod openapi;
 mod params;
@@ -92,6 +93,7 @@ impl Application {
                 .wrap(middleware::from_fn(caching::conditional_get))
                 .wrap(middleware::from_fn(track))
                 .wrap(middleware::Compress::default())
+                .wrap(middleware::from_fn(hardening::harden))
                 .wrap(access_log())
                 .configure(routes)
                 .configure(crate::web::routes)

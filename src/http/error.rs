@@ -29,6 +29,8 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    #[error("{0}")]
+    UriTooLong(String),
     #[error("the service is not ready: {0}")]
     Unavailable(String),
     /// A fault of ours: logged with its cause, answered opaquely.
@@ -83,6 +85,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -98,6 +101,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => "Unauthorized",
             Self::PayloadTooLarge(_) => "Payload too large",
             Self::UnsupportedMediaType(_) => "Unsupported media type",
+            Self::UriTooLong(_) => "URI too long",
             Self::Unavailable(_) => "Service unavailable",
             Self::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");

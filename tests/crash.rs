@@ -1,0 +1,160 @@
+//! Crash safety: an import killed with SIGKILL at several points leaves the database opening
+//! cleanly with the previous data in force, and the next import succeeds; a server killed just
+//! after an import starts again and serves the new version.
+
+mod support;
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use centre_directory::db::Storage;
+use support::{suite, TestDb};
+
+fn postcode_count(db: &TestDb) -> i64 {
+    let database = db.connect();
+    let mut conn = database.get().unwrap();
+    centre_directory::with_connection!(&mut conn, |c| c.count_postcodes()).unwrap()
+}
+
+/// A postcode file of about `n` distinct rows.
+fn big_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    use std::io::Write;
+    let path = dir.join("big.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(out, "pcds,lat,long,ctry").unwrap();
+    let letters = b"ABDEFGHJLNPQRSTUWXYZ";
+    let mut written = 0;
+    'all: for area in ["LS", "M", "B", "S", "G", "CF", "BT", "EH"] {
+        for district in 1..=99 {
+            for sector in 0..=9 {
+                for a in letters {
+                    for b in letters {
+                        if written == n {
+                            break 'all;
+                        }
+                        writeln!(
+                            out,
+                            "{area}{district} {sector}{}{},53.{:06},-1.{:06},E92000001",
+                            *a as char,
+                            *b as char,
+                            written % 999_999,
+                            written % 777_777
+                        )
+                        .unwrap();
+                        written += 1;
+                    }
+                }
+            }
+        }
+    }
+    out.flush().unwrap();
+    path
+}
+
+fn import_command(db: &TestDb, path: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_centre-directory"));
+    cmd.args(["import", "postcodes"])
+        .arg(path)
+        .env("DATABASE_URL", &db.url)
+        .env("GEOCODER", "off")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+#[test]
+fn an_import_killed_at_any_point_leaves_the_previous_table_in_force() {
+    let db = TestDb::sqlite();
+    let out = db.cli(&[
+        "import",
+        "postcodes",
+        &suite::postcode_fixture("onspd_sample.csv"),
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(postcode_count(&db), 10);
+    let dir = tempfile::tempdir().unwrap();
+    let big = big_file(dir.path(), 300_000);
+    for delay_ms in [30u64, 150, 400, 900] {
+        let mut child = import_command(&db, &big).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        // The database opens (and migrates) cleanly and still holds the previous table,
+        // unless the import had already finished.
+        let count = postcode_count(&db);
+        assert!(
+            count == 10 || (finished && count == 300_000),
+            "after a kill at {delay_ms} ms: {count} postcodes"
+        );
+        let answer = suite::nearest_json(&db, "LS9 7TF");
+        assert_eq!(answer["location"]["precision"], "postcode");
+    }
+    // The next import succeeds.
+    let status = import_command(&db, &big).status().unwrap();
+    assert!(status.success());
+    assert_eq!(postcode_count(&db), 300_000);
+}
+
+#[test]
+fn a_server_killed_after_an_import_starts_again_with_the_new_version() {
+    let db = TestDb::sqlite();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let serve = || {
+        Command::new(env!("CARGO_BIN_EXE_centre-directory"))
+            .args(["serve", "--poll-seconds", "1"])
+            .env("DATABASE_URL", &db.url)
+            .env("DATA_DIR", support::data_dir())
+            .env("BIND", format!("127.0.0.1:{port}"))
+            .env("GEOCODER", "off")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let ready = |want: Option<i64>| -> i64 {
+        for _ in 0..150 {
+            if let Ok(body) = reqwest::blocking::get(format!("http://127.0.0.1:{port}/readyz"))
+                .and_then(|r| r.json::<serde_json::Value>())
+            {
+                let version = body["dataset"]["version"].as_i64().unwrap_or(-1);
+                if want.is_none_or(|w| w == version) {
+                    return version;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the server did not become ready");
+    };
+    let mut server = serve();
+    let before = ready(None);
+    // An import by another process, then the server is killed around its reload.
+    let smaller: String = std::fs::read_to_string(support::data_dir().join("centres.csv"))
+        .unwrap()
+        .lines()
+        .take(41)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let out = db.cli_with_stdin(&["import", "centres", "-"], Some(smaller.as_bytes()));
+    assert_eq!(out.code, 0, "{out:?}");
+    std::thread::sleep(Duration::from_millis(900));
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let mut server = serve();
+    let after = ready(Some(before + 1));
+    let body: serde_json::Value =
+        reqwest::blocking::get(format!("http://127.0.0.1:{port}/api/v1/centres?limit=1"))
+            .unwrap()
+            .json()
+            .unwrap();
+    assert_eq!(body["total"], 40);
+    assert_eq!(body["dataset"]["version"], after);
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -172,6 +172,57 @@ fn parse_bool(raw: &str) -> Option<bool> {
     }
 }
 
+/// Rate limiting of the public endpoints, per client address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Sustained requests per second per client (`RATE_LIMIT_PER_SECOND`; 0 turns limiting off).
+    pub per_second: u64,
+    /// Requests a client may make at once before the rate applies (`RATE_LIMIT_BURST`).
+    pub burst: u32,
+    /// A header set by a trusted proxy that names the client (`TRUSTED_PROXY_HEADER`, e.g.
+    /// `X-Real-IP`); without it the peer address is used.
+    pub client_ip_header: Option<String>,
+}
+
+impl RateLimit {
+    pub const DEFAULT_PER_SECOND: u64 = 20;
+    pub const DEFAULT_BURST: u32 = 60;
+
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Self>, String> {
+        let number = |key: &str, default: u64| -> Result<u64, String> {
+            match get(key).filter(|v| !v.trim().is_empty()) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{key} '{raw}' is not a whole number")),
+            }
+        };
+        let per_second = number("RATE_LIMIT_PER_SECOND", Self::DEFAULT_PER_SECOND)?;
+        let burst = number("RATE_LIMIT_BURST", u64::from(Self::DEFAULT_BURST))?;
+        if per_second == 0 {
+            return Ok(None);
+        }
+        let burst = u32::try_from(burst)
+            .ok()
+            .filter(|b| *b > 0)
+            .ok_or_else(|| "RATE_LIMIT_BURST must be between 1 and 4294967295".to_string())?;
+        let client_ip_header = get("TRUSTED_PROXY_HEADER")
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty());
+        if let Some(h) = &client_ip_header {
+            if actix_web::http::header::HeaderName::try_from(h.as_str()).is_err() {
+                return Err(format!("TRUSTED_PROXY_HEADER '{h}' is not a header name"));
+            }
+        }
+        Ok(Some(Self {
+            per_second,
+            burst,
+            client_ip_header,
+        }))
+    }
+}
+
 /// Everything the process is configured with.
 #[derive(Clone)]
 pub struct Settings {
@@ -181,6 +232,8 @@ pub struct Settings {
     pub admin_token: Option<String>,
     pub geocoder: GeocoderSetting,
     pub fetch: FetchSettings,
+    /// `None` when rate limiting is off.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl fmt::Debug for Settings {
@@ -195,6 +248,7 @@ impl fmt::Debug for Settings {
             )
             .field("geocoder", &self.geocoder)
             .field("fetch", &self.fetch)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }
@@ -234,6 +288,7 @@ impl Settings {
         }
         let geocoder = GeocoderSetting::parse(&get("GEOCODER").unwrap_or_default())?;
         let fetch = FetchSettings::from_lookup(&get)?;
+        let rate_limit = RateLimit::from_lookup(&get)?;
         Ok(Self {
             database,
             bind,
@@ -241,6 +296,7 @@ impl Settings {
             admin_token,
             geocoder,
             fetch,
+            rate_limit,
         })
     }
 }
@@ -323,6 +379,22 @@ mod tests {
             settings(&[("GEOCODER", "off")]).unwrap().geocoder,
             GeocoderSetting::Off
         );
+        assert!(settings(&[("RATE_LIMIT_PER_SECOND", "lots")])
+            .unwrap_err()
+            .contains("RATE_LIMIT_PER_SECOND"));
+        assert_eq!(
+            settings(&[("RATE_LIMIT_PER_SECOND", "0")])
+                .unwrap()
+                .rate_limit,
+            None
+        );
+        let limit = settings(&[("TRUSTED_PROXY_HEADER", "X-Real-IP")])
+            .unwrap()
+            .rate_limit
+            .unwrap();
+        assert_eq!((limit.per_second, limit.burst), (20, 60));
+        assert_eq!(limit.client_ip_header.as_deref(), Some("X-Real-IP"));
+        assert!(settings(&[("TRUSTED_PROXY_HEADER", "bad header")]).is_err());
         assert!(settings(&[("IMPORT_MAX_BYTES", "-3")])
             .unwrap_err()
             .contains("IMPORT_MAX_BYTES"));

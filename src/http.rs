@@ -9,6 +9,7 @@ mod hardening;
 mod nearest;
 pub mod openapi;
 mod params;
+mod ratelimit;
 mod referral;
 
 use std::net::TcpListener;
@@ -80,6 +81,7 @@ impl Application {
             import_lock: tokio::sync::Mutex::new(()),
         });
         crate::metrics::install();
+        let (limiting, limiter) = ratelimit::config(state.settings.rate_limit.as_ref());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -91,6 +93,10 @@ impl Application {
                     .into()
                 }))
                 .wrap(middleware::from_fn(caching::conditional_get))
+                .wrap(middleware::Condition::new(
+                    limiting,
+                    actix_governor::Governor::new(&limiter),
+                ))
                 .wrap(middleware::from_fn(track))
                 .wrap(middleware::Compress::default())
                 .wrap(middleware::from_fn(hardening::harden))

@@ -75,3 +75,51 @@ async fn pages_and_answers_carry_security_headers_and_cors_is_read_only() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn public_endpoints_are_rate_limited_per_client() {
+    let db = TestDb::sqlite();
+    let mut settings = db.settings();
+    settings.rate_limit = Some(centre_directory::config::RateLimit {
+        per_second: 1,
+        burst: 3,
+        client_ip_header: Some("X-Real-IP".into()),
+    });
+    let server = TestServer::start_with(settings).await;
+    let get = |path: &'static str, ip: &'static str| {
+        server
+            .client
+            .get(format!("{}{path}", server.base))
+            .header("X-Real-IP", ip)
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            get("/api/v1/centres?limit=1", "203.0.113.7")
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    let limited = get("/api/v1/centres?limit=1", "203.0.113.7").await.unwrap();
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(
+        limited.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body: serde_json::Value = limited.json().await.unwrap();
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("too many requests"));
+    // Another client (as named by the trusted proxy) is not affected, nor are pages' health
+    // checks and metrics.
+    assert_eq!(get("/", "203.0.113.8").await.unwrap().status(), 200);
+    for _ in 0..10 {
+        assert_eq!(get("/healthz", "203.0.113.7").await.unwrap().status(), 200);
+    }
+    assert_eq!(get("/metrics", "203.0.113.7").await.unwrap().status(), 200);
+    server.stop().await;
+}

@@ -81,6 +81,7 @@ impl TestDb {
             admin_token: None,
             geocoder: GeocoderSetting::Off,
             fetch: Default::default(),
+            rate_limit: None,
         }
     }
 

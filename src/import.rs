@@ -443,3 +443,34 @@ pub fn for_dataset_file(name: &str) -> &'static str {
         _ => "",
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Any bytes given as any dataset are validated or refused with problems; never a panic.
+        #[test]
+        fn arbitrary_files_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600), which in 0usize..6) {
+            let dataset = crate::dataset::DATASET_NAMES[which];
+            match validate(dataset, &bytes) {
+                Ok(_) => {}
+                Err(ImportError::Invalid { errors, .. }) => prop_assert!(!errors.is_empty()),
+                Err(other) => prop_assert!(false, "unexpected {other}"),
+            }
+        }
+
+        /// Rows built from a real header with arbitrary cells never panic either.
+        #[test]
+        fn arbitrary_centre_rows_never_panic(cells in prop::collection::vec("[ -~]{0,12}", 22)) {
+            let header = "id,kind,name,hospital,organisation,address,town,postcode,nation,lat,lon,phone,website,age_min,age_max,tya_role,services,tct_unit,notes,source,last_verified,unverified";
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(header.split(',')).unwrap();
+            w.write_record(&cells).unwrap();
+            let _ = validate("centres", &w.into_inner().unwrap());
+        }
+    }
+}

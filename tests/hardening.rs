@@ -65,6 +65,14 @@ async fn pages_and_answers_carry_security_headers_and_cors_is_read_only() {
         .get("access-control-allow-origin")
         .is_none());
 
+    // Non-ASCII postcodes are refused (once a panic, found by a property test).
+    let odd = server
+        .get("/api/v1/centres/nearest?postcode=%F0%90%BD%8A%7B")
+        .await;
+    assert_eq!(odd.status(), 400);
+    let page = server.get("/search?q=%F0%90%BD%8A%7B1").await;
+    assert_eq!(page.status(), 400);
+
     // A request target longer than 2 048 bytes: 414, as a problem.
     let long = format!("/api/v1/centres/nearest?q={}", "a".repeat(3000));
     let response = server.get(&long).await;

@@ -21,7 +21,8 @@ impl UkPostcode {
                 normal: "GIR 0AA".to_string(),
             });
         }
-        if compact.len() < 5 || compact.len() > 7 {
+        // Byte positions below assume ASCII (found by the property test: '𐽊{' panicked).
+        if !compact.is_ascii() || compact.len() < 5 || compact.len() > 7 {
             return Err(not_a_postcode(raw));
         }
         let (out, inward) = compact.split_at(compact.len() - 3);
@@ -178,6 +179,14 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_text_is_refused_not_a_panic() {
+        assert!(UkPostcode::parse("𐽊{").is_err());
+        assert!(UkPostcode::parse("LS9 7TÉ").is_err());
+        assert_eq!(PostcodeQuery::parse("𐽊{"), None);
+        assert_eq!(PostcodeQuery::parse("ÅÅ1"), None);
+    }
+
+    #[test]
     fn normalises_spacing_and_case() {
         assert_eq!(normal("ls97tf"), "LS9 7TF");
         assert_eq!(normal("  LS9   7TF "), "LS9 7TF");
@@ -236,5 +245,65 @@ mod tests {
         assert_eq!(PostcodeQuery::parse("Leeds"), None);
         assert_eq!(PostcodeQuery::parse("ls97tf").unwrap().redacted(), "LS9");
         assert_eq!(PostcodeQuery::parse("JE2 3QS").unwrap().area(), "JE");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Well-formed postcodes in their normal form: the grammar's six outward shapes.
+    fn postcode() -> impl Strategy<Value = String> {
+        let letter = prop::sample::select(b"ABCDEFGHIJKLMNOPRSTUWYZ".to_vec());
+        let inward_letter = prop::sample::select(b"ABDEFGHJLNPQRSTUWXYZ".to_vec());
+        (
+            letter.clone(),
+            prop::option::of(letter),
+            0u8..10,
+            prop::option::of(prop::sample::select(b"0123456789ABEHMNPRVWXY".to_vec())),
+            0u8..10,
+            inward_letter.clone(),
+            inward_letter,
+        )
+            .prop_map(|(a, b, d, e, s, u1, u2)| {
+                let mut out = String::new();
+                out.push(a as char);
+                if let Some(b) = b {
+                    out.push(b as char);
+                }
+                out.push((b'0' + d) as char);
+                if let Some(e) = e {
+                    out.push(e as char);
+                }
+                format!("{out} {s}{}{}", u1 as char, u2 as char)
+            })
+    }
+
+    proptest! {
+        /// Any spacing and case parses to the same normal form, and parsing it again is stable.
+        #[test]
+        fn any_spacing_or_case_normalises(pc in postcode(), spaces in 0usize..3, lower in any::<bool>()) {
+            let compact: String = pc.chars().filter(|c| *c != ' ').collect();
+            let (out, inward) = compact.split_at(compact.len() - 3);
+            let mut typed = format!("{out}{}{inward}", " ".repeat(spaces));
+            if lower {
+                typed = typed.to_ascii_lowercase();
+            }
+            let parsed = UkPostcode::parse(&typed).unwrap();
+            prop_assert_eq!(parsed.as_str(), pc.as_str());
+            prop_assert_eq!(UkPostcode::parse(parsed.as_str()).unwrap(), parsed.clone());
+            prop_assert_eq!(PostcodeQuery::parse(&typed), Some(PostcodeQuery::Full(parsed.clone())));
+            prop_assert_eq!(PostcodeQuery::parse(parsed.outcode()), Some(PostcodeQuery::Outcode(parsed.outcode().to_string())));
+        }
+
+        /// Arbitrary text never panics, and whatever parses has the normal shape.
+        #[test]
+        fn arbitrary_text_never_panics(raw in "\\PC{0,24}") {
+            if let Ok(pc) = UkPostcode::parse(&raw) {
+                prop_assert!(pc.as_str().len() <= 8 && pc.as_str().contains(' '));
+            }
+            let _ = PostcodeQuery::parse(&raw);
+        }
     }
 }

@@ -115,3 +115,21 @@ pub fn shorten(raw: &str) -> String {
         s
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any query string is either understood or refused with a 400; never a panic.
+        #[test]
+        fn arbitrary_query_strings_never_panic(raw in "\\PC{0,200}") {
+            if let Ok(params) = Params::parse(&raw, &["q", "limit", "lat"]) {
+                let _ = params.one("q");
+                let _ = params.integer("limit", 1, 50);
+                let _ = params.number("lat");
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ use crate::domain::{CentreKind, Nation, Service, Territory};
 use crate::figures::FigureQuery;
 use crate::geocode::Location;
 use crate::index::Snapshot;
-use crate::views::{CentreView, DatasetView, RegistryView, TopicSummaryView};
+use crate::views::{CentreView, DatasetView, RegistryView, Shared, TopicSummaryView};
 
 /// What to look for around a location.
 #[derive(Debug, Clone, Default)]
@@ -45,7 +45,8 @@ pub struct NearestAnswer {
     pub results: Vec<ResultView>,
     /// Said kindly when nothing matched.
     pub message: Option<String>,
-    pub treatment: Vec<TopicSummaryView>,
+    #[schema(value_type = Vec<TopicSummaryView>)]
+    pub treatment: Vec<Shared<TopicSummaryView>>,
     pub registry: Option<RegistryView>,
     pub registry_note: Option<&'static str>,
     pub dataset: DatasetView,
@@ -66,7 +67,7 @@ impl NearestAnswer {
         let results: Vec<ResultView> = hits
             .iter()
             .map(|h| ResultView {
-                centre: CentreView::from(h.centre),
+                centre: snapshot.centre_view(h.index),
                 distance_km: round(h.distance_km, 2),
                 distance_miles: round(km_to_miles(h.distance_km), 2),
                 registry: (Some(h.centre.nation) != location.nation)
@@ -115,7 +116,8 @@ impl GeocodeAnswer {
 /// One centre in an answer, with its distance.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ResultView {
-    pub centre: CentreView,
+    #[schema(value_type = CentreView)]
+    pub centre: Shared<CentreView>,
     pub distance_km: f64,
     pub distance_miles: f64,
     /// Present when the centre is in a different nation from the location: its own registry.
@@ -150,11 +152,9 @@ pub fn registry_note(location: &Location) -> Option<&'static str> {
 }
 
 /// Topics for these results: general topics, topics about a service some result offers.
-pub fn topics_for(snapshot: &Snapshot, services: &BTreeSet<Service>) -> Vec<TopicSummaryView> {
-    snapshot
-        .topics
-        .iter()
-        .filter(|t| t.related_service.is_none_or(|s| services.contains(&s)))
-        .map(TopicSummaryView::from)
-        .collect()
+pub fn topics_for(
+    snapshot: &Snapshot,
+    services: &BTreeSet<Service>,
+) -> Vec<Shared<TopicSummaryView>> {
+    snapshot.topic_views(|t| t.related_service.is_none_or(|s| services.contains(&s)))
 }

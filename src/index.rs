@@ -15,6 +15,7 @@ use crate::dataset::{
 };
 use crate::db::{Database, DbError, Storage};
 use crate::domain::{Coordinates, Nation};
+use crate::views::{CentreView, Shared, TopicSummaryView};
 use crate::with_connection;
 
 type IndexedPoint = GeomWithData<[f64; 3], usize>;
@@ -31,6 +32,10 @@ pub struct Snapshot {
     pub referral_rules: Vec<ReferralRule>,
     pub areas: HashMap<String, PostcodeArea>,
     pub stats: Vec<RegistryStat>,
+    /// Each centre's wire view, serialised once (aligned with `centres`).
+    centre_views: Vec<Shared<CentreView>>,
+    /// Each topic's summary, serialised once (aligned with `topics`).
+    topic_views: Vec<Shared<TopicSummaryView>>,
 }
 
 /// A centre found near a point.
@@ -38,6 +43,8 @@ pub struct Snapshot {
 pub struct Hit<'a> {
     pub centre: &'a Centre,
     pub distance_km: f64,
+    /// The centre's position in the snapshot.
+    pub index: usize,
 }
 
 impl Snapshot {
@@ -65,7 +72,17 @@ impl Snapshot {
             .collect();
         let mut topics = topics;
         topics.sort_by(|a, b| (a.sort_order, &a.slug).cmp(&(b.sort_order, &b.slug)));
+        let centre_views = centres
+            .iter()
+            .map(|c| Shared::new(CentreView::from(c)))
+            .collect();
+        let topic_views = topics
+            .iter()
+            .map(|t| Shared::new(TopicSummaryView::from(t)))
+            .collect();
         Self {
+            centre_views,
+            topic_views,
             version,
             updated_at,
             by_id,
@@ -104,6 +121,24 @@ impl Snapshot {
         &self.centres
     }
 
+    /// The wire view of the centre at `index` (see [`Hit::index`]).
+    pub fn centre_view(&self, index: usize) -> Shared<CentreView> {
+        self.centre_views[index].clone()
+    }
+
+    /// The topics' summaries with `keep(topic)` true, in order, shared.
+    pub fn topic_views(
+        &self,
+        keep: impl Fn(&TreatmentTopic) -> bool,
+    ) -> Vec<Shared<TopicSummaryView>> {
+        self.topics
+            .iter()
+            .zip(&self.topic_views)
+            .filter(|(t, _)| keep(t))
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     pub fn centre(&self, id: &str) -> Option<&Centre> {
         self.by_id.get(id).map(|&i| &self.centres[i])
     }
@@ -131,6 +166,7 @@ impl Snapshot {
                 hits.push(Hit {
                     centre,
                     distance_km,
+                    index: point.data,
                 });
                 if hits.len() == limit {
                     break;

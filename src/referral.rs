@@ -16,7 +16,7 @@ use crate::domain::{CentreKind, Nation, Service, Territory, TyaRole};
 use crate::figures::FigureQuery;
 use crate::geocode::{Location, Precision};
 use crate::index::Snapshot;
-use crate::views::{CentreView, DatasetView, RegistryView, TopicSummaryView};
+use crate::views::{CentreView, DatasetView, RegistryView, Shared, TopicSummaryView};
 
 /// Said with every referral answer.
 pub const DISCLAIMER: &str = "This is guidance from published NHS service specifications and the \
@@ -99,7 +99,8 @@ impl Role {
 /// One place in a referral answer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReferralResult {
-    pub centre: CentreView,
+    #[schema(value_type = CentreView)]
+    pub centre: Shared<CentreView>,
     pub distance_km: f64,
     pub distance_miles: f64,
     pub role: Role,
@@ -122,7 +123,8 @@ pub struct ReferralAnswer {
     pub notes: Vec<String>,
     /// Guidance, not a clinical decision.
     pub disclaimer: &'static str,
-    pub treatment: Vec<TopicSummaryView>,
+    #[schema(value_type = Vec<TopicSummaryView>)]
+    pub treatment: Vec<Shared<TopicSummaryView>>,
     pub registry: Option<RegistryView>,
     pub registry_note: Option<&'static str>,
     pub dataset: DatasetView,
@@ -257,7 +259,7 @@ impl ReferralAnswer {
                 }
                 let role = fits(rule.setting, hit.centre, age).expect("filtered above");
                 results.push(ReferralResult {
-                    centre: CentreView::from(hit.centre),
+                    centre: snapshot.centre_view(hit.index),
                     distance_km: round2(hit.distance_km),
                     distance_miles: round2(km_to_miles(hit.distance_km)),
                     role,
@@ -300,7 +302,7 @@ impl ReferralAnswer {
                     Role::TyaUnit
                 };
                 results.push(ReferralResult {
-                    centre: CentreView::from(hit.centre),
+                    centre: snapshot.centre_view(hit.index),
                     distance_km: round2(hit.distance_km),
                     distance_miles: round2(km_to_miles(hit.distance_km)),
                     role,

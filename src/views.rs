@@ -1,6 +1,8 @@
 //! Wire types: what the API (and the CLI's `--json`) sends. Built from domain records by
 //! explicit `From`.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -234,4 +236,49 @@ pub struct StatisticsList {
     /// Said when nothing matches.
     pub message: Option<String>,
     pub dataset: DatasetView,
+}
+
+/// A view built and serialised once per snapshot and shared by every answer that includes it:
+/// it serialises by copying its JSON, and reads as the view itself (for the pages).
+pub struct Shared<T> {
+    view: Arc<T>,
+    json: Arc<serde_json::value::RawValue>,
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Self {
+            view: self.view.clone(),
+            json: self.json.clone(),
+        }
+    }
+}
+
+impl<T: Serialize> Shared<T> {
+    pub fn new(view: T) -> Self {
+        let json = serde_json::value::to_raw_value(&view).expect("views serialise");
+        Self {
+            view: Arc::new(view),
+            json: Arc::from(json),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.view
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.view.fmt(f)
+    }
+}
+
+impl<T> Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(s)
+    }
 }

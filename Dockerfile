@@ -4,6 +4,12 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY migrations ./migrations
+# Pages are compiled in (askama templates, stylesheet and script); the bench and example
+# sources only need to exist for the manifest.
+COPY templates ./templates
+COPY static ./static
+COPY benches ./benches
+COPY examples ./examples
 RUN cargo build --release --locked --bin centre-directory
 
 # Runtime stage: a small image with the binary, the shipped data and CA certificates.

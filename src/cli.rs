@@ -74,16 +74,8 @@ pub enum Command {
     /// The nearest centres to a postcode, outcode, town or point: the API's answer, for a
     /// terminal (or as JSON with --json).
     Nearest {
-        /// A full postcode (LS9 7TF), sector (LS9 7), outcode (LS9) or area (LS).
-        #[arg(long)]
-        postcode: Option<String>,
-        /// A postcode or a town name.
-        #[arg(long)]
-        q: Option<String>,
-        #[arg(long, allow_hyphen_values = true)]
-        lat: Option<String>,
-        #[arg(long, allow_hyphen_values = true)]
-        lon: Option<String>,
+        #[command(flatten)]
+        location: LocationArgs,
         /// cancer_centre or tya_unit.
         #[arg(long)]
         kind: Option<String>,
@@ -109,16 +101,8 @@ pub enum Command {
     /// Referral guidance for a young person: the rule of their nation for their age and the
     /// nearest places that fit it (the API's /api/v1/referrals/tya, for a terminal).
     Refer {
-        /// A full postcode (LS9 7TF), sector, outcode (LS9) or area (LS).
-        #[arg(long)]
-        postcode: Option<String>,
-        /// A postcode or a town name.
-        #[arg(long)]
-        q: Option<String>,
-        #[arg(long, allow_hyphen_values = true)]
-        lat: Option<String>,
-        #[arg(long, allow_hyphen_values = true)]
-        lon: Option<String>,
+        #[command(flatten)]
+        location: LocationArgs,
         /// The young person's age in whole years.
         #[arg(long, allow_hyphen_values = true)]
         age: String,
@@ -144,6 +128,38 @@ pub enum Command {
         #[arg(long, default_value = "cli")]
         actor: String,
     },
+}
+
+/// Where: one of `--postcode`, `--q`, or `--lat` with `--lon`.
+#[derive(Debug, clap::Args)]
+pub struct LocationArgs {
+    /// A full postcode (LS9 7TF), sector (LS9 7), outcode (LS9) or area (LS).
+    #[arg(long)]
+    postcode: Option<String>,
+    /// A postcode or a town name.
+    #[arg(long)]
+    q: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    lat: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    lon: Option<String>,
+}
+
+impl LocationArgs {
+    fn place(self) -> Result<Place, String> {
+        Ok(match (self.postcode, self.q, self.lat, self.lon) {
+            (Some(p), None, None, None) => Place::Postcode(
+                PostcodeQuery::parse(&p)
+                    .ok_or_else(|| format!("--postcode '{p}' is not a UK postcode"))?,
+            ),
+            (None, Some(q), None, None) => Place::Text(q),
+            (None, None, Some(lat), Some(lon)) => Place::Point(Coordinates::new(
+                Coordinates::parse_lat(&lat)?,
+                Coordinates::parse_lon(&lon)?,
+            )?),
+            _ => return Err("give one location: --postcode, --q, or --lat with --lon".to_string()),
+        })
+    }
 }
 
 /// Exit code for invalid input (a file with problems, a bad argument).
@@ -185,10 +201,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rollback { dataset, actor } => run_rollback(&settings, &dataset, &actor),
         Command::Export { dataset, format } => run_export(&settings, &dataset, &format),
         Command::Nearest {
-            postcode,
-            q,
-            lat,
-            lon,
+            location,
             kind,
             services,
             age,
@@ -199,7 +212,7 @@ pub fn run(cli: Cli) -> ExitCode {
             json,
         } => {
             let parsed = (|| -> Result<(Place, Filters), String> {
-                let place = place_from_args(postcode, q, lat, lon)?;
+                let place = location.place()?;
                 if !(1..=50).contains(&limit) {
                     return Err(format!("--limit {limit} is not allowed; allowed: 1 to 50"));
                 }
@@ -226,17 +239,14 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Refer {
-            postcode,
-            q,
-            lat,
-            lon,
+            location,
             age,
             limit,
             condition,
             json,
         } => {
             let parsed = (|| -> Result<(Place, u8, Option<Cancer>), String> {
-                let place = place_from_args(postcode, q, lat, lon)?;
+                let place = location.place()?;
                 let age = parse_age(&age).map_err(|e| format!("--age: {e}"))?;
                 if !(1..=20).contains(&limit) {
                     return Err(format!("--limit {limit} is not allowed; allowed: 1 to 20"));
@@ -265,27 +275,6 @@ fn run_serve(settings: Settings, poll_seconds: u64) -> anyhow::Result<ExitCode> 
     let poll = std::time::Duration::from_secs(poll_seconds.max(1));
     actix_web::rt::System::new().block_on(server::serve(settings, poll))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// One location from the command line: `--postcode`, `--q`, or `--lat` with `--lon`.
-fn place_from_args(
-    postcode: Option<String>,
-    q: Option<String>,
-    lat: Option<String>,
-    lon: Option<String>,
-) -> Result<Place, String> {
-    Ok(match (postcode, q, lat, lon) {
-        (Some(p), None, None, None) => Place::Postcode(
-            PostcodeQuery::parse(&p)
-                .ok_or_else(|| format!("--postcode '{p}' is not a UK postcode"))?,
-        ),
-        (None, Some(q), None, None) => Place::Text(q),
-        (None, None, Some(lat), Some(lon)) => Place::Point(Coordinates::new(
-            Coordinates::parse_lat(&lat)?,
-            Coordinates::parse_lon(&lon)?,
-        )?),
-        _ => return Err("give one location: --postcode, --q, or --lat with --lon".to_string()),
-    })
 }
 
 /// Locate a place the way the API does; `Err(code)` after printing why it could not.

@@ -56,7 +56,8 @@ fn directions_url(from: Option<&Location>, lat: f64, lon: f64) -> String {
     }
 }
 
-fn figure_label(f: &FigureView) -> String {
+/// A figure's words, for the templates' tables.
+pub fn figure_label(f: &FigureView) -> String {
     let what = crate::figures::describe(f);
     // "346,217 new diagnoses a year (all cancers, all ages, 2022)" → the words after the number.
     what.split_once(' ')
@@ -64,7 +65,8 @@ fn figure_label(f: &FigureView) -> String {
         .unwrap_or(what)
 }
 
-fn figure_value(f: &FigureView) -> String {
+/// A figure's number, for the templates' tables.
+pub fn figure_value(f: &FigureView) -> String {
     crate::figures::describe(f)
         .split(' ')
         .next()
@@ -140,14 +142,6 @@ impl SearchPage {
     fn directions(&self, lat: &f64, lon: &f64) -> String {
         directions_url(self.answer.as_ref().map(|a| &a.location), *lat, *lon)
     }
-
-    fn figure_label(&self, f: &FigureView) -> String {
-        figure_label(f)
-    }
-
-    fn figure_value(&self, f: &FigureView) -> String {
-        figure_value(f)
-    }
 }
 
 #[derive(Template)]
@@ -169,14 +163,6 @@ impl CentrePage {
 
     fn directions_to(&self) -> String {
         directions_url(None, self.centre.lat, self.centre.lon)
-    }
-
-    fn figure_label(&self, f: &FigureView) -> String {
-        figure_label(f)
-    }
-
-    fn figure_value(&self, f: &FigureView) -> String {
-        figure_value(f)
     }
 }
 
@@ -212,16 +198,6 @@ struct RegistriesPage {
     version: i64,
 }
 
-impl RegistriesPage {
-    fn figure_label(&self, f: &FigureView) -> String {
-        figure_label(f)
-    }
-
-    fn figure_value(&self, f: &FigureView) -> String {
-        figure_value(f)
-    }
-}
-
 #[derive(Template)]
 #[template(path = "referral.html")]
 struct ReferralPage {
@@ -238,14 +214,6 @@ impl ReferralPage {
 
     fn nation_name(&self, n: &Nation) -> &'static str {
         n.display_name()
-    }
-
-    fn figure_label(&self, f: &FigureView) -> String {
-        figure_label(f)
-    }
-
-    fn figure_value(&self, f: &FigureView) -> String {
-        figure_value(f)
     }
 }
 

@@ -233,23 +233,8 @@ fn write<C: Storage>(
         c.replace_districts(&scan.districts)?;
         let now = now_rfc3339();
         let version = c.bump_directory_version(&now)?;
-        let id = c.insert_import(&NewImport {
-            dataset: dataset.to_string(),
-            action: "import".to_string(),
-            status: "applied".to_string(),
-            source: opts.source.to_string(),
-            sha256: scan.sha256.clone(),
-            rows_total: scan.rows_loaded as i64,
-            rows_skipped: (scan.skipped_no_location + scan.skipped_invalid) as i64,
-            added: 0,
-            changed: 0,
-            removed: 0,
-            actor: opts.actor.to_string(),
-            created_at: now.clone(),
-            directory_version: version,
-            restored_import_id: None,
-            content: None,
-        })?;
+        let mut report = scan.report("applied", previous_rows, None, version);
+        let id = c.insert_import(&history_record(&report, opts, &now))?;
         c.set_dataset_state(&DatasetState {
             dataset: dataset.to_string(),
             import_id: id,
@@ -258,36 +243,41 @@ fn write<C: Storage>(
             rows_total: scan.rows_loaded as i64,
             updated_at: now,
         })?;
-        Ok(scan.report("applied", previous_rows, Some(id), version))
+        report.import_id = Some(id);
+        Ok(report)
     });
     match outcome {
         Ok(report) => Ok(report),
         Err(Abort::Unchanged(report)) => {
             // Record that the same file was offered again, outside the rolled-back transaction.
-            let now = now_rfc3339();
-            let id = c.insert_import(&NewImport {
-                dataset: report.dataset.to_string(),
-                action: "import".to_string(),
-                status: "unchanged".to_string(),
-                source: opts.source.to_string(),
-                sha256: report.sha256.clone(),
-                rows_total: report.rows_loaded as i64,
-                rows_skipped: (report.skipped_no_location + report.skipped_invalid) as i64,
-                added: 0,
-                changed: 0,
-                removed: 0,
-                actor: opts.actor.to_string(),
-                created_at: now,
-                directory_version: report.directory_version,
-                restored_import_id: None,
-                content: None,
-            })?;
+            let id = c.insert_import(&history_record(&report, opts, &now_rfc3339()))?;
             Ok(PostcodeReport {
                 import_id: Some(id),
                 ..*report
             })
         }
         Err(Abort::Failed(e)) => Err(e),
+    }
+}
+
+/// The history row for a report (postcode imports keep counts, not a per-postcode diff).
+fn history_record(report: &PostcodeReport, opts: &PostcodeImport<'_>, now: &str) -> NewImport {
+    NewImport {
+        dataset: report.dataset.to_string(),
+        action: "import".to_string(),
+        status: report.status.to_string(),
+        source: opts.source.to_string(),
+        sha256: report.sha256.clone(),
+        rows_total: report.rows_loaded as i64,
+        rows_skipped: (report.skipped_no_location + report.skipped_invalid) as i64,
+        added: 0,
+        changed: 0,
+        removed: 0,
+        actor: opts.actor.to_string(),
+        created_at: now.to_string(),
+        directory_version: report.directory_version,
+        restored_import_id: None,
+        content: None,
     }
 }
 

@@ -9,10 +9,12 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
-/// Install the recorder (once per process) and return its handle.
+/// Install the recorder (once per process) and return its handle. A background thread drains
+/// the histograms' sample buffers every few seconds: without it they grow with every request
+/// until `/metrics` is next read (found by the 60-second soak in bench/soak.sh).
 pub fn install() -> &'static PrometheusHandle {
     HANDLE.get_or_init(|| {
-        PrometheusBuilder::new()
+        let handle = PrometheusBuilder::new()
             .set_buckets_for_metric(
                 Matcher::Full("http_request_duration_seconds".to_string()),
                 &[
@@ -21,7 +23,16 @@ pub fn install() -> &'static PrometheusHandle {
             )
             .expect("valid buckets")
             .install_recorder()
-            .expect("the metrics recorder is installed once")
+            .expect("the metrics recorder is installed once");
+        let upkeep = handle.clone();
+        std::thread::Builder::new()
+            .name("metrics-upkeep".into())
+            .spawn(move || loop {
+                std::thread::sleep(Duration::from_secs(5));
+                upkeep.run_upkeep();
+            })
+            .expect("start the metrics upkeep thread");
+        handle
     })
 }
 

@@ -115,8 +115,48 @@ pub struct ReadyDataset {
     stored_version: i64,
 }
 
+/// Answers any route can give: a request target over the cap, and the rate limit.
+struct CommonResponses;
+
+impl utoipa::Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.delete.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let responses = &mut operation.responses.responses;
+                responses.entry("414".to_string()).or_insert_with(|| {
+                    problem("The request target is longer than 2 048 bytes").into()
+                });
+                responses.entry("429".to_string()).or_insert_with(|| {
+                    problem("Too many requests from this client; see Retry-After").into()
+                });
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&CommonResponses),
     info(
         title = "UK cancer centre and TYA unit directory",
         description = "Find the nearest cancer centres and teenage and young adult (TYA) cancer units to a UK postcode, outcode, place or point, with plain-language treatment information and the cancer registry of the nation. Every answer carries the dataset version; GET answers carry an ETag and honour If-None-Match.",

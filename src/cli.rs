@@ -380,22 +380,13 @@ pub fn render_referral(a: &ReferralAnswer) -> String {
         let c = &r.centre;
         let _ = writeln!(out, "{:>2}. {} ({})", i + 1, c.name, r.role_plain);
         let _ = writeln!(out, "    {}, {} {}", c.hospital, c.town, c.postcode);
-        let ages = match (c.age_min, c.age_max) {
-            (Some(lo), Some(hi)) => format!(" · ages {lo}-{hi}"),
-            _ => String::new(),
-        };
+        let ages = ages_text(c);
         let _ = writeln!(
             out,
             "    {:.1} miles ({:.1} km){ages}",
             r.distance_miles, r.distance_km
         );
-        let contact: Vec<&str> = [c.phone.as_str(), c.website.as_str()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect();
-        if !contact.is_empty() {
-            let _ = writeln!(out, "    {}", contact.join(" · "));
-        }
+        write_contact(&mut out, c);
         if let Some(reg) = &r.registry {
             let _ = writeln!(out, "    In {}: registry {}", reg.nation_name, reg.name);
         }
@@ -452,6 +443,26 @@ fn render_figures(out: &mut String, r: &crate::views::RegistryView) {
     }
 }
 
+/// ` · ages 16-24`, or nothing for a centre without an age range.
+fn ages_text(c: &crate::views::CentreView) -> String {
+    match (c.age_min, c.age_max) {
+        (Some(lo), Some(hi)) => format!(" · ages {lo}-{hi}"),
+        _ => String::new(),
+    }
+}
+
+/// The centre's phone and website on one line, when it has either.
+fn write_contact(out: &mut String, c: &crate::views::CentreView) {
+    use std::fmt::Write;
+    let contact: Vec<&str> = [c.phone.as_str(), c.website.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !contact.is_empty() {
+        let _ = writeln!(out, "    {}", contact.join(" · "));
+    }
+}
+
 fn precision_name(p: crate::geocode::Precision) -> String {
     serde_json::to_value(p)
         .ok()
@@ -494,10 +505,7 @@ pub fn render_answer(a: &NearestAnswer) -> String {
         let c = &r.centre;
         let _ = writeln!(out, "{:>2}. {}", i + 1, c.name);
         let _ = writeln!(out, "    {}, {} {}", c.hospital, c.town, c.postcode);
-        let ages = match (c.age_min, c.age_max) {
-            (Some(lo), Some(hi)) => format!(" · ages {lo}-{hi}"),
-            _ => String::new(),
-        };
+        let ages = ages_text(c);
         let _ = writeln!(
             out,
             "    {:.1} miles ({:.1} km){ages} · {}",
@@ -505,13 +513,7 @@ pub fn render_answer(a: &NearestAnswer) -> String {
             r.distance_km,
             c.services_plain.join(", ")
         );
-        let contact: Vec<&str> = [c.phone.as_str(), c.website.as_str()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect();
-        if !contact.is_empty() {
-            let _ = writeln!(out, "    {}", contact.join(" · "));
-        }
+        write_contact(&mut out, c);
         let _ = writeln!(
             out,
             "    Directions: https://www.openstreetmap.org/directions?to={:.5}%2C{:.5}",
@@ -623,16 +625,17 @@ pub fn render_postcode_report(r: &import::postcodes::PostcodeReport) -> String {
     let _ = writeln!(
         out,
         "{}: {} rows loaded of {} read in {:.1} s; {what}",
-        r.dataset, r.rows_loaded, r.rows_read, r.seconds
+        r.dataset, r.counts.rows_loaded, r.counts.rows_read, r.seconds
     );
     let columns: Vec<String> = r.columns.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let _ = writeln!(out, "  columns used: {}", columns.join(", "));
     let _ = writeln!(
         out,
         "  skipped: {} without a location, {} with problems",
-        r.skipped_no_location, r.skipped_invalid
+        r.counts.skipped_no_location, r.counts.skipped_invalid
     );
     let nations: Vec<String> = r
+        .counts
         .by_nation
         .iter()
         .map(|(k, v)| format!("{k} {v}"))
@@ -641,7 +644,7 @@ pub fn render_postcode_report(r: &import::postcodes::PostcodeReport) -> String {
     let _ = writeln!(
         out,
         "  terminated (kept, flagged): {}; unrecognised country codes: {}",
-        r.terminated, r.unknown_country
+        r.counts.terminated, r.counts.unknown_country
     );
     let _ = writeln!(
         out,

@@ -40,15 +40,9 @@ pub struct PostcodeImport<'a> {
     pub skip_invalid: bool,
 }
 
-/// What a postcode import did.
-#[derive(Debug, Clone, Serialize)]
-pub struct PostcodeReport {
-    /// `postcodes` for a full postcode file, `postcode_districts` for an outcode table.
-    pub dataset: &'static str,
-    /// `dry_run`, `applied` or `unchanged`.
-    pub status: &'static str,
-    /// The header names used for each role (`postcode`, `lat`, `lon`, `country`, `terminated`).
-    pub columns: BTreeMap<&'static str, String>,
+/// What the rows of a postcode file held.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
     /// Data rows read (blank lines aside).
     pub rows_read: u64,
     /// Rows stored (or that would be, in a dry run).
@@ -63,6 +57,20 @@ pub struct PostcodeReport {
     pub unknown_country: u64,
     /// Stored rows by nation (`unknown` when the file has no country column).
     pub by_nation: BTreeMap<String, u64>,
+}
+
+/// What a postcode import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostcodeReport {
+    /// `postcodes` for a full postcode file, `postcode_districts` for an outcode table.
+    pub dataset: &'static str,
+    /// `dry_run`, `applied` or `unchanged`.
+    pub status: &'static str,
+    /// The header names used for each role (`postcode`, `lat`, `lon`, `country`, `terminated`).
+    pub columns: BTreeMap<&'static str, String>,
+    /// What the rows held.
+    #[serde(flatten)]
+    pub counts: Counts,
     /// District centroids now stored.
     pub districts: u64,
     /// Rows in the table before this import.
@@ -205,14 +213,14 @@ fn write<C: Storage>(
             Some(n) => n,
             None => previous_rows(c, scan.mode)?,
         };
-        if scan.rows_loaded == 0 {
+        if scan.counts.rows_loaded == 0 {
             return Err(Abort::Failed(ImportError::Invalid {
                 dataset: dataset.to_string(),
                 errors: vec![RowError::at_line(
                     scan.last_line,
                     format!(
                         "no row has a location ({} rows read, {} without one); the table was left as it was",
-                        scan.rows_read, scan.skipped_no_location
+                        scan.counts.rows_read, scan.counts.skipped_no_location
                     ),
                 )],
             }));
@@ -240,7 +248,7 @@ fn write<C: Storage>(
             import_id: id,
             content_import_id: id,
             sha256: scan.sha256.clone(),
-            rows_total: scan.rows_loaded as i64,
+            rows_total: scan.counts.rows_loaded as i64,
             updated_at: now,
         })?;
         report.import_id = Some(id);
@@ -268,8 +276,8 @@ fn history_record(report: &PostcodeReport, opts: &PostcodeImport<'_>, now: &str)
         status: report.status.to_string(),
         source: opts.source.to_string(),
         sha256: report.sha256.clone(),
-        rows_total: report.rows_loaded as i64,
-        rows_skipped: (report.skipped_no_location + report.skipped_invalid) as i64,
+        rows_total: report.counts.rows_loaded as i64,
+        rows_skipped: (report.counts.skipped_no_location + report.counts.skipped_invalid) as i64,
         added: 0,
         changed: 0,
         removed: 0,
@@ -566,13 +574,7 @@ struct Scanner {
     errors: Vec<RowError>,
     error_count: u64,
     done: bool,
-    rows_read: u64,
-    rows_loaded: u64,
-    skipped_no_location: u64,
-    skipped_invalid: u64,
-    terminated: u64,
-    unknown_country: u64,
-    by_nation: BTreeMap<String, u64>,
+    counts: Counts,
     last_line: u64,
 }
 
@@ -581,13 +583,7 @@ struct Scan {
     mode: Mode,
     columns: BTreeMap<&'static str, String>,
     districts: Vec<DistrictRow>,
-    rows_read: u64,
-    rows_loaded: u64,
-    skipped_no_location: u64,
-    skipped_invalid: u64,
-    terminated: u64,
-    unknown_country: u64,
-    by_nation: BTreeMap<String, u64>,
+    counts: Counts,
     warnings: Vec<RowError>,
     sha256: String,
     last_line: u64,
@@ -605,13 +601,7 @@ impl Scan {
             dataset: self.mode.dataset(),
             status,
             columns: self.columns.clone(),
-            rows_read: self.rows_read,
-            rows_loaded: self.rows_loaded,
-            skipped_no_location: self.skipped_no_location,
-            skipped_invalid: self.skipped_invalid,
-            terminated: self.terminated,
-            unknown_country: self.unknown_country,
-            by_nation: self.by_nation.clone(),
+            counts: self.counts.clone(),
             districts: self.districts.len() as u64,
             previous_rows,
             warnings: self.warnings.clone(),
@@ -680,13 +670,7 @@ impl Scanner {
             errors: Vec::new(),
             error_count: 0,
             done: false,
-            rows_read: 0,
-            rows_loaded: 0,
-            skipped_no_location: 0,
-            skipped_invalid: 0,
-            terminated: 0,
-            unknown_country: 0,
-            by_nation: BTreeMap::new(),
+            counts: Counts::default(),
             last_line: 1,
         })
     }
@@ -722,9 +706,9 @@ impl Scanner {
                 self.record = record;
                 continue;
             }
-            self.rows_read += 1;
-            if self.rows_read % PROGRESS_EVERY == 0 {
-                progress(self.reader.get_ref().bytes, self.rows_read);
+            self.counts.rows_read += 1;
+            if self.counts.rows_read % PROGRESS_EVERY == 0 {
+                progress(self.reader.get_ref().bytes, self.counts.rows_read);
             }
             if let Some(row) = self.check(&record, line) {
                 if self.error_count == 0 || self.skip_invalid {
@@ -736,14 +720,14 @@ impl Scanner {
                 return Ok(Some(chunk));
             }
         }
-        progress(self.reader.get_ref().bytes, self.rows_read);
+        progress(self.reader.get_ref().bytes, self.counts.rows_read);
         Ok((!chunk.is_empty()).then_some(chunk))
     }
 
     fn problem(&mut self, error: RowError) {
         self.error_count += 1;
         if self.skip_invalid {
-            self.skipped_invalid += 1;
+            self.counts.skipped_invalid += 1;
         }
         if self.errors.len() < MAX_ERRORS_LISTED {
             self.errors.push(error);
@@ -766,7 +750,7 @@ impl Scanner {
         let checked = match check_row(&self.columns, mode, record, line) {
             Ok(Some(c)) => c,
             Ok(None) => {
-                self.skipped_no_location += 1;
+                self.counts.skipped_no_location += 1;
                 return None;
             }
             Err(e) => {
@@ -775,7 +759,7 @@ impl Scanner {
             }
         };
         if checked.unknown_country {
-            self.unknown_country += 1;
+            self.counts.unknown_country += 1;
         }
         let duplicate = match mode {
             Mode::Postcodes => !self.seen.insert(postcode_number(&checked.key)),
@@ -803,8 +787,9 @@ impl Scanner {
             terminated,
             ..
         } = checked;
-        self.rows_loaded += 1;
+        self.counts.rows_loaded += 1;
         *self
+            .counts
             .by_nation
             .entry(territory.map_or("unknown", |t| t.as_str()).to_string())
             .or_default() += 1;
@@ -819,7 +804,7 @@ impl Scanner {
             return None;
         }
         if terminated {
-            self.terminated += 1;
+            self.counts.terminated += 1;
         }
         let sums = self.sums.entry(outcode.clone()).or_default();
         let target = if terminated {
@@ -892,13 +877,7 @@ impl Scanner {
             mode,
             columns: self.columns.used(),
             districts,
-            rows_read: self.rows_read,
-            rows_loaded: self.rows_loaded,
-            skipped_no_location: self.skipped_no_location,
-            skipped_invalid: self.skipped_invalid,
-            terminated: self.terminated,
-            unknown_country: self.unknown_country,
-            by_nation: self.by_nation.clone(),
+            counts: self.counts.clone(),
             warnings: std::mem::take(&mut self.errors),
             sha256,
             last_line: self.last_line,

@@ -47,7 +47,8 @@ pub struct NearestAnswer {
     pub message: Option<String>,
     #[schema(value_type = Vec<TopicSummaryView>)]
     pub treatment: Vec<Shared<TopicSummaryView>>,
-    pub registry: Option<RegistryView>,
+    #[schema(value_type = Option<RegistryView>)]
+    pub registry: Option<Shared<RegistryView>>,
     pub registry_note: Option<&'static str>,
     pub dataset: DatasetView,
 }
@@ -71,7 +72,7 @@ impl NearestAnswer {
                 distance_km: round(h.distance_km, 2),
                 distance_miles: round(km_to_miles(h.distance_km), 2),
                 registry: (Some(h.centre.nation) != location.nation)
-                    .then(|| RegistryView::of(snapshot, h.centre.nation, &filters.figure_query()))
+                    .then(|| snapshot.registry_view(h.centre.nation, &filters.figure_query()))
                     .flatten(),
             })
             .collect();
@@ -99,7 +100,8 @@ impl NearestAnswer {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GeocodeAnswer {
     pub location: Location,
-    pub registry: Option<RegistryView>,
+    #[schema(value_type = Option<RegistryView>)]
+    pub registry: Option<Shared<RegistryView>>,
     pub registry_note: Option<&'static str>,
 }
 
@@ -122,7 +124,8 @@ pub struct ResultView {
     pub distance_miles: f64,
     /// Present when the centre is in a different nation from the location: its own registry.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub registry: Option<RegistryView>,
+    #[schema(value_type = Option<RegistryView>)]
+    pub registry: Option<Shared<RegistryView>>,
 }
 
 fn round(v: f64, places: i32) -> f64 {
@@ -135,10 +138,8 @@ pub fn registry_for(
     snapshot: &Snapshot,
     location: &Location,
     q: &FigureQuery,
-) -> Option<RegistryView> {
-    location
-        .nation
-        .and_then(|n| RegistryView::of(snapshot, n, q))
+) -> Option<Shared<RegistryView>> {
+    location.nation.and_then(|n| snapshot.registry_view(n, q))
 }
 
 pub fn registry_note(location: &Location) -> Option<&'static str> {

@@ -58,6 +58,9 @@ impl Location {
     }
 }
 
+/// Said of a point whose nation comes from the postcode areas around it.
+pub const POINT_NATION_NOTE: &str = "the nation is that of every postcode area around this point; search by postcode to be sure close to a border";
+
 /// What the caller asked about.
 #[derive(Debug, Clone)]
 pub enum Place {
@@ -112,17 +115,20 @@ impl Geocoder {
         place: Place,
     ) -> Result<Location, GeocodeError> {
         match place {
-            Place::Point(c) => Ok(Location {
-                lat: c.lat(),
-                lon: c.lon(),
-                precision: Precision::Point,
-                nation: None,
-                territory: None,
-                source: "point",
-                query: format!("{:.5},{:.5}", c.lat(), c.lon()),
-                terminated: None,
-                note: None,
-            }),
+            Place::Point(c) => {
+                let territory = snapshot.territory_of_point(c);
+                Ok(Location {
+                    lat: c.lat(),
+                    lon: c.lon(),
+                    precision: Precision::Point,
+                    nation: territory.and_then(Territory::nation),
+                    territory,
+                    source: "point",
+                    query: format!("{:.5},{:.5}", c.lat(), c.lon()),
+                    terminated: None,
+                    note: territory.map(|_| POINT_NATION_NOTE.to_string()),
+                })
+            }
             Place::Postcode(q) => self.locate_postcode(db, snapshot, q).await,
             Place::Text(text) => match PostcodeQuery::parse(&text) {
                 Some(q) if snapshot.areas.contains_key(q.area()) || is_full(&q) => {

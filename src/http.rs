@@ -8,7 +8,7 @@ pub mod error;
 mod hardening;
 mod nearest;
 pub mod openapi;
-mod params;
+pub(crate) mod params;
 mod ratelimit;
 mod referral;
 
@@ -97,10 +97,9 @@ impl Application {
                     limiting,
                     actix_governor::Governor::new(&limiter),
                 ))
-                .wrap(middleware::from_fn(track))
                 .wrap(middleware::Compress::default())
+                .wrap(middleware::from_fn(track))
                 .wrap(middleware::from_fn(hardening::harden))
-                .wrap(access_log())
                 .configure(routes)
                 .configure(crate::web::routes)
                 .default_service(web::to(not_found))
@@ -130,6 +129,18 @@ async fn not_found(
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<actix_web::HttpResponse, error::ApiError> {
+    // A known path asked with another method: 405 with the methods it answers.
+    if let Some(pattern) = req.match_pattern() {
+        let allow = openapi::methods_of(&pattern).unwrap_or("GET, HEAD");
+        return Err(error::ApiError::MethodNotAllowed {
+            detail: format!(
+                "{} is not answered at {pattern}; use {}",
+                req.method(),
+                allow.replace(", ", " or ")
+            ),
+            allow: allow.to_string(),
+        });
+    }
     let wants_html = req
         .headers()
         .get(actix_web::http::header::ACCEPT)
@@ -146,15 +157,19 @@ async fn not_found(
     )))
 }
 
-/// One log line per request: status, method, route pattern and time. Never the query string
-/// or the raw path, which may hold a user's postcode.
-fn access_log() -> middleware::Logger {
-    middleware::Logger::new("%s %{METHOD}xi %{ROUTE}xi %Dms")
-        .custom_request_replace("METHOD", |req| req.method().to_string())
-        .custom_request_replace("ROUTE", |req| {
-            req.match_pattern()
-                .unwrap_or_else(|| "(unmatched)".to_string())
-        })
+/// A `200` JSON answer serialised into a buffer of `capacity` bytes, for large answers that
+/// would otherwise be copied as the buffer grows.
+pub(crate) fn json_with_capacity<T: serde::Serialize>(
+    value: &T,
+    capacity: usize,
+) -> actix_web::HttpResponse {
+    let mut body = Vec::with_capacity(capacity);
+    match serde_json::to_writer(&mut body, value) {
+        Ok(()) => actix_web::HttpResponse::Ok()
+            .content_type(actix_web::http::header::ContentType::json())
+            .body(body),
+        Err(e) => actix_web::ResponseError::error_response(&error::ApiError::Internal(e.into())),
+    }
 }
 
 /// `GET /metrics`: Prometheus text.
@@ -166,18 +181,35 @@ async fn metrics_text(state: web::Data<AppState>) -> actix_web::HttpResponse {
         .body(crate::metrics::render(state.directory.snapshot().version))
 }
 
-/// Count every request by its route pattern, method and status, with its latency.
+/// Answer HEAD as GET. Count every request by its route pattern, method and status, with its
+/// latency, and write one log line for it at `info` (status, method, route pattern, time).
+/// Never the query string or the raw path, which may hold a user's postcode. The route is
+/// matched once, after the answer, and the line is formatted only when `info` is enabled.
 async fn track(
     req: actix_web::dev::ServiceRequest,
     next: middleware::Next<impl actix_web::body::MessageBody>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
     let started = std::time::Instant::now();
-    let method = req.method().to_string();
+    let mut req = req;
+    let method = req.method().clone();
+    // HEAD is answered as GET; the connection sends the headers without the body.
+    if method == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
     let res = next.call(req).await?;
+    let elapsed = started.elapsed();
     let route = res
         .request()
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".to_string());
-    crate::metrics::request(route, method, res.status().as_u16(), started.elapsed());
+    let status = res.status().as_u16();
+    if tracing::enabled!(target: "access", tracing::Level::INFO) {
+        tracing::info!(
+            target: "access",
+            "{status} {method} {route} {:.3}ms",
+            elapsed.as_secs_f64() * 1000.0
+        );
+    }
+    crate::metrics::request(route, method.as_str(), status, elapsed);
     Ok(res)
 }

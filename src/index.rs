@@ -14,8 +14,9 @@ use crate::dataset::{
     Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
 };
 use crate::db::{Database, DbError, Storage};
-use crate::domain::{Coordinates, Nation};
-use crate::views::{CentreView, Shared, TopicSummaryView};
+use crate::domain::{Coordinates, Nation, Territory};
+use crate::figures::FigureQuery;
+use crate::views::{CentreView, RegistryView, Shared, TopicSummaryView};
 use crate::with_connection;
 
 type IndexedPoint = GeomWithData<[f64; 3], usize>;
@@ -36,6 +37,40 @@ pub struct Snapshot {
     centre_views: Vec<Shared<CentreView>>,
     /// Each topic's summary, serialised once (aligned with `topics`).
     topic_views: Vec<Shared<TopicSummaryView>>,
+    /// Each registry with the figures of a question that names no condition or age (the
+    /// common case), serialised once.
+    registry_views: BTreeMap<Nation, Shared<RegistryView>>,
+    /// The postcode areas in a fixed order, and their centres as unit vectors.
+    area_list: Vec<PostcodeArea>,
+    area_points: Vec<([f64; 3], usize)>,
+}
+
+/// How much further than the nearest postcode area centre another area centre may be and still
+/// have a say in the nation of a point.
+pub const POINT_NATION_MARGIN_KM: f64 = 20.0;
+
+/// The mean radius of the Earth used for Haversine distances (as `geo` uses).
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// A fault-injection hook for the crash tests: with `CENTRE_DIRECTORY_TEST_RELOAD_PAUSE_MS`
+/// set, every reload of a new version says so on the log and then waits that long inside its
+/// read transaction, so a test can kill the process while it is surely mid-reload. Unset (as in
+/// every real deployment) it costs one cached lookup.
+fn pause_inside_reload(version: i64) {
+    static PAUSE: std::sync::OnceLock<Option<std::time::Duration>> = std::sync::OnceLock::new();
+    let pause = PAUSE.get_or_init(|| {
+        std::env::var("CENTRE_DIRECTORY_TEST_RELOAD_PAUSE_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map(std::time::Duration::from_millis)
+    });
+    // Only loads of a new version after the first (the reloads), not the load at start.
+    static FIRST: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    let first = *FIRST.get_or_init(|| version);
+    if let (Some(pause), false) = (pause, version == first) {
+        tracing::warn!(version, "test hook: pausing inside the directory load");
+        std::thread::sleep(*pause);
+    }
 }
 
 /// A centre found near a point.
@@ -80,9 +115,16 @@ impl Snapshot {
             .iter()
             .map(|t| Shared::new(TopicSummaryView::from(t)))
             .collect();
-        Self {
+        let mut snapshot = Self {
             centre_views,
             topic_views,
+            registry_views: BTreeMap::new(),
+            area_points: areas
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.centroid.unit_vector(), i))
+                .collect(),
+            area_list: areas.clone(),
             version,
             updated_at,
             by_id,
@@ -93,7 +135,54 @@ impl Snapshot {
             referral_rules,
             areas: areas.into_iter().map(|a| (a.area.clone(), a)).collect(),
             stats,
+        };
+        snapshot.registry_views = snapshot
+            .registries
+            .values()
+            .map(|r| {
+                let view = RegistryView::new(r, &snapshot, &FigureQuery::default());
+                (r.nation, Shared::new(view))
+            })
+            .collect();
+        snapshot
+    }
+
+    /// The registry of `nation` with the figures that answer `q`, if that registry is loaded.
+    /// Questions without a condition or age are answered from views serialised once.
+    pub fn registry_view(&self, nation: Nation, q: &FigureQuery) -> Option<Shared<RegistryView>> {
+        if q.cancer.is_none() && q.age.is_none() {
+            return self.registry_views.get(&nation).cloned();
         }
+        RegistryView::of(self, nation, q).map(Shared::new)
+    }
+
+    /// The nation (or Crown Dependency) of a bare point, when the postcode areas around it
+    /// agree: the nearest area lies wholly in one, and every other area centre up to
+    /// [`POINT_NATION_MARGIN_KM`] further away lies mainly in the same one. `None` near a
+    /// border, where they disagree or the nearest area spans two nations.
+    pub fn territory_of_point(&self, here: Coordinates) -> Option<Territory> {
+        // Chord lengths between unit vectors order points as great-circle distances do, and
+        // cost three multiplications each.
+        let u = here.unit_vector();
+        let chord2 = |v: &[f64; 3]| (0..3).map(|i| (u[i] - v[i]).powi(2)).sum::<f64>();
+        let (nearest, nearest_chord2) = self
+            .area_points
+            .iter()
+            .map(|(v, i)| (*i, chord2(v)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        let nearest = &self.area_list[nearest];
+        // Back to kilometres for the margin, then to a chord again.
+        let nearest_km = 2.0 * EARTH_RADIUS_KM * (nearest_chord2.sqrt() / 2.0).asin();
+        let reach_km =
+            (nearest_km + POINT_NATION_MARGIN_KM).min(std::f64::consts::PI * EARTH_RADIUS_KM);
+        let reach_chord2 = (2.0 * (reach_km / (2.0 * EARTH_RADIUS_KM)).sin()).powi(2);
+        (nearest.also_in.is_empty()
+            && self
+                .area_points
+                .iter()
+                .filter(|(v, _)| chord2(v) <= reach_chord2)
+                .all(|(_, i)| self.area_list[*i].territory == nearest.territory))
+        .then_some(nearest.territory)
     }
 
     /// Read every dataset from the database in one go.
@@ -103,6 +192,7 @@ impl Snapshot {
             // One read transaction: the datasets and the version belong together.
             c.transaction::<_, DbError, _>(|c| {
                 let (version, updated_at) = c.directory_version()?;
+                pause_inside_reload(version);
                 Ok(Self::build(
                     version,
                     updated_at,

@@ -12,6 +12,8 @@ pub mod db;
 pub mod domain;
 pub mod export;
 pub mod figures;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod geocode;
 pub mod http;
 pub mod import;

@@ -37,12 +37,65 @@ pub fn install() -> &'static PrometheusHandle {
 }
 
 /// One HTTP request, by route pattern (`/api/v1/centres/{id}`), method and status.
-pub fn request(route: String, method: String, status: u16, took: Duration) {
-    let status = status.to_string();
-    metrics::counter!("http_requests_total", "route" => route.clone(), "method" => method.clone(), "status" => status)
+pub fn request(route: String, method: &str, status: u16, took: Duration) {
+    let method = static_method(method);
+    let status = static_status(status);
+    metrics::counter!("http_requests_total", "route" => route.clone(), "method" => method, "status" => status)
         .increment(1);
     metrics::histogram!("http_request_duration_seconds", "route" => route, "method" => method)
         .record(took.as_secs_f64());
+}
+
+/// Label values that need no allocation for the methods and statuses the service answers.
+fn static_method(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "OPTIONS" => "OPTIONS",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "PATCH" => "PATCH",
+        _ => "other",
+    }
+}
+
+fn static_status(status: u16) -> &'static str {
+    const KNOWN: [(u16, &str); 23] = [
+        (200, "200"),
+        (204, "204"),
+        (301, "301"),
+        (302, "302"),
+        (303, "303"),
+        (304, "304"),
+        (400, "400"),
+        (401, "401"),
+        (404, "404"),
+        (405, "405"),
+        (409, "409"),
+        (413, "413"),
+        (414, "414"),
+        (415, "415"),
+        (422, "422"),
+        (429, "429"),
+        (201, "201"),
+        (206, "206"),
+        (406, "406"),
+        (408, "408"),
+        (500, "500"),
+        (503, "503"),
+        (504, "504"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(code, _)| *code == status)
+        .map(|(_, text)| *text)
+        .unwrap_or(match status {
+            500..=599 => "5xx",
+            400..=499 => "4xx",
+            300..=399 => "3xx",
+            _ => "2xx",
+        })
 }
 
 /// An import finished: `applied`, `unchanged`, `dry_run`, `rolled_back`, `invalid`,

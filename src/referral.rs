@@ -107,7 +107,8 @@ pub struct ReferralResult {
     pub role_plain: &'static str,
     /// Present when the place is in another nation than the patient: its registry.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub registry: Option<RegistryView>,
+    #[schema(value_type = Option<RegistryView>)]
+    pub registry: Option<Shared<RegistryView>>,
 }
 
 /// `GET /api/v1/referrals/tya`.
@@ -125,7 +126,8 @@ pub struct ReferralAnswer {
     pub disclaimer: &'static str,
     #[schema(value_type = Vec<TopicSummaryView>)]
     pub treatment: Vec<Shared<TopicSummaryView>>,
-    pub registry: Option<RegistryView>,
+    #[schema(value_type = Option<RegistryView>)]
+    pub registry: Option<Shared<RegistryView>>,
     pub registry_note: Option<&'static str>,
     pub dataset: DatasetView,
 }
@@ -185,7 +187,14 @@ impl ReferralAnswer {
             age: Some(age),
         };
         let mut notes = Vec::new();
-        if location.nation.is_none() && location.precision == Precision::Point {
+        if location.nation.is_some() && location.precision == Precision::Point {
+            notes.push(
+                "The nation was taken from the postcode areas around this point, which can be wrong close to a border; search by postcode to be sure."
+                    .to_string(),
+            );
+        } else if location.nation.is_none() && location.precision == Precision::Point {
+            // Near a border the areas disagree; the rules still need a nation, so the nearest
+            // area's is used, with the same caveat.
             if let Some(t) = territory_near(snapshot, &location) {
                 location.territory = Some(t);
                 location.nation = t.nation();
@@ -265,7 +274,7 @@ impl ReferralAnswer {
                     role,
                     role_plain: role.plain(),
                     registry: (Some(hit.centre.nation) != location.nation)
-                        .then(|| RegistryView::of(snapshot, hit.centre.nation, &figure_query))
+                        .then(|| snapshot.registry_view(hit.centre.nation, &figure_query))
                         .flatten(),
                 });
             }
@@ -307,7 +316,7 @@ impl ReferralAnswer {
                     distance_miles: round2(km_to_miles(hit.distance_km)),
                     role,
                     role_plain: role.plain(),
-                    registry: RegistryView::of(snapshot, hit.centre.nation, &figure_query),
+                    registry: snapshot.registry_view(hit.centre.nation, &figure_query),
                 });
             }
         }

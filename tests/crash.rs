@@ -1,6 +1,6 @@
 //! Crash safety: an import killed with SIGKILL at several points leaves the database opening
-//! cleanly with the previous data in force, and the next import succeeds; a server killed just
-//! after an import starts again and serves the new version.
+//! cleanly with the previous data in force, and the next import succeeds; a server killed in
+//! the middle of reloading an import starts again and serves the new version.
 
 mod support;
 
@@ -98,43 +98,17 @@ fn an_import_killed_at_any_point_leaves_the_previous_table_in_force() {
 }
 
 #[test]
-fn a_server_killed_after_an_import_starts_again_with_the_new_version() {
+fn a_server_killed_inside_a_reload_starts_again_with_the_new_version() {
     let db = TestDb::sqlite();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let serve = || {
-        Command::new(env!("CARGO_BIN_EXE_centre-directory"))
-            .args(["serve", "--poll-seconds", "1"])
-            .env("DATABASE_URL", &db.url)
-            .env("DATA_DIR", support::data_dir())
-            .env("BIND", format!("127.0.0.1:{port}"))
-            .env("GEOCODER", "off")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    };
-    let ready = |want: Option<i64>| -> i64 {
-        for _ in 0..150 {
-            if let Ok(body) = reqwest::blocking::get(format!("http://127.0.0.1:{port}/readyz"))
-                .and_then(|r| r.json::<serde_json::Value>())
-            {
-                let version = body["dataset"]["version"].as_i64().unwrap_or(-1);
-                if want.is_none_or(|w| w == version) {
-                    return version;
-                }
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("the server did not become ready");
-    };
-    let mut server = serve();
-    let before = ready(None);
-    // An import by another process, then the server is killed around its reload.
+    // The test hook holds every reload inside its read transaction for 30 s and says so on
+    // the log, so the kill below lands mid-reload every time.
+    let server = support::ServeProcess::start(
+        &db,
+        None,
+        &[("CENTRE_DIRECTORY_TEST_RELOAD_PAUSE_MS", "30000")],
+    );
+    let before = server.ready(None);
+    // An import by another process; the server's poller starts reloading it.
     let smaller: String = std::fs::read_to_string(support::data_dir().join("centres.csv"))
         .unwrap()
         .lines()
@@ -143,18 +117,31 @@ fn a_server_killed_after_an_import_starts_again_with_the_new_version() {
         .collect();
     let out = db.cli_with_stdin(&["import", "centres", "-"], Some(smaller.as_bytes()));
     assert_eq!(out.code, 0, "{out:?}");
-    std::thread::sleep(Duration::from_millis(900));
-    server.kill().unwrap();
-    server.wait().unwrap();
-    let mut server = serve();
-    let after = ready(Some(before + 1));
-    let body: serde_json::Value =
-        reqwest::blocking::get(format!("http://127.0.0.1:{port}/api/v1/centres?limit=1"))
-            .unwrap()
-            .json()
-            .unwrap();
+    let line = server.wait_for_log(
+        &[
+            "pausing inside the directory load",
+            &format!("version={}", before + 1),
+        ],
+        Duration::from_secs(15),
+    );
+    assert!(line.contains("WARN"), "{line}");
+    // Mid-reload, the previous version is still the one served.
+    let body: serde_json::Value = reqwest::blocking::get(server.url("/readyz"))
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(body["dataset"]["version"], before);
+    let port = server.port;
+    let _ = server.kill();
+
+    // The database opens cleanly and a new server serves the new version.
+    let server = support::ServeProcess::start(&db, Some(port), &[]);
+    let after = server.ready(Some(before + 1));
+    let body: serde_json::Value = reqwest::blocking::get(server.url("/api/v1/centres?limit=1"))
+        .unwrap()
+        .json()
+        .unwrap();
     assert_eq!(body["total"], 40);
     assert_eq!(body["dataset"]["version"], after);
-    server.kill().unwrap();
-    server.wait().unwrap();
+    let _ = server.kill();
 }

@@ -131,3 +131,78 @@ async fn public_endpoints_are_rate_limited_per_client() {
     assert_eq!(get("/metrics", "203.0.113.7").await.unwrap().status(), 200);
     server.stop().await;
 }
+
+#[test]
+fn the_access_log_names_the_route_never_the_postcode() {
+    let db = TestDb::sqlite();
+    let server = support::ServeProcess::start(&db, None, &[("RUST_LOG", "warn,access=info")]);
+    server.ready(None);
+    let response =
+        reqwest::blocking::get(server.url("/api/v1/centres/nearest?postcode=LS1%203EX&limit=1"))
+            .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let line = server.wait_for_log(
+        &["200 GET /api/v1/centres/nearest"],
+        std::time::Duration::from_secs(10),
+    );
+    assert!(line.contains("ms"), "{line}");
+    let response = reqwest::blocking::get(server.url("/api/v1/centres/ZZ%209ZZ")).unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+    server.wait_for_log(
+        &["404 GET /api/v1/centres/{id}"],
+        std::time::Duration::from_secs(10),
+    );
+    let log = server.kill().join("\n");
+    for postcode in ["LS1 3EX", "LS1%203EX", "LS13EX", "ZZ 9ZZ", "ZZ%209ZZ"] {
+        assert!(!log.contains(postcode), "{postcode} in the log:\n{log}");
+    }
+}
+
+#[tokio::test]
+async fn known_paths_answer_other_methods_with_405_and_allow() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let client = reqwest::Client::new();
+    let url = |p: &str| format!("{}{p}", server.base);
+    for (method, path, allow) in [
+        (
+            "POST",
+            "/api/v1/centres/nearest?lat=53.8&lon=-1.55",
+            "GET, HEAD",
+        ),
+        ("TRACE", "/healthz", "GET, HEAD"),
+        ("DELETE", "/api/v1/centres/tya-lgi-l33", "GET, HEAD"),
+        ("DELETE", "/api/v1/imports", "GET, HEAD"),
+        ("GET", "/api/v1/imports/centres", "POST"),
+        ("PUT", "/search?q=LS1", "GET, HEAD"),
+    ] {
+        let response = client
+            .request(method.parse().unwrap(), url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body["detail"].as_str().unwrap().contains(method), "{body}");
+    }
+    // An unknown path is still 404.
+    let response = client.post(url("/api/v1/nothing")).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+    // HEAD is answered as GET, without the body.
+    let head = client
+        .head(url("/api/v1/centres/nearest?lat=53.8&lon=-1.55"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status().as_u16(), 200);
+    assert!(head.headers().contains_key("etag"));
+    assert!(head.bytes().await.unwrap().is_empty());
+    let page = client.head(url("/")).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    server.stop().await;
+}

@@ -107,6 +107,58 @@ async fn a_point_query_is_exact_and_filters_apply() {
 }
 
 #[tokio::test]
+async fn a_point_gets_a_nation_only_where_the_areas_around_it_agree() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    for (lat, lon, nation) in [
+        (53.8, -1.55, "england"),            // Leeds
+        (51.4816, -3.1791, "wales"),         // Cardiff
+        (55.953, -3.189, "scotland"),        // Edinburgh
+        (54.597, -5.93, "northern_ireland"), // Belfast
+    ] {
+        let (status, body) = server
+            .get_json(&format!("/api/v1/centres/nearest?lat={lat}&lon={lon}"))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(body["location"]["nation"], nation, "{lat},{lon}");
+        assert_eq!(body["registry"]["nation"], nation, "{lat},{lon}");
+        assert!(body["registry_note"].is_null());
+        assert!(body["location"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("postcode area"));
+        // Results in the same nation do not repeat the registry.
+        for r in body["results"].as_array().unwrap() {
+            assert_eq!(
+                r.get("registry").is_some(),
+                r["centre"]["nation"] != nation,
+                "{r}"
+            );
+        }
+    }
+    // Gretna, on the Scotland-England border, and Chester, whose area reaches into Wales: the
+    // nation is left unknown and each result carries its own registry.
+    for (lat, lon) in [(55.0, -3.06), (53.19, -2.89)] {
+        let (_, body) = server
+            .get_json(&format!("/api/v1/centres/nearest?lat={lat}&lon={lon}"))
+            .await;
+        assert!(body["location"]["nation"].is_null(), "{body}");
+        assert!(body["registry"].is_null());
+        assert!(body["registry_note"]
+            .as_str()
+            .unwrap()
+            .contains("not known"));
+        for r in body["results"].as_array().unwrap() {
+            assert_eq!(r["registry"]["nation"], r["centre"]["nation"]);
+        }
+    }
+    // Jersey: a Crown Dependency, with no UK registry.
+    let (_, body) = server.get_json("/api/v1/geocode?lat=49.19&lon=-2.11").await;
+    assert_eq!(body["location"]["territory"], "crown_dependency");
+    assert!(body["location"]["nation"].is_null());
+}
+
+#[tokio::test]
 async fn cross_border_results_carry_their_own_registry() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;

@@ -175,11 +175,17 @@ async fn cross_border_points_and_crown_dependencies_are_explained() {
     let notes = bangor["notes"].to_string();
     assert!(notes.contains("is in England, not Wales"), "{notes}");
 
-    // A bare point: the nation comes from the nearest postcode area, and the answer says so.
+    // A bare point: the nation comes from the postcode areas around it, and the answer says so.
     let point = refer(&server, "lat=55.86&lon=-4.34&age=17").await;
     assert_eq!(point["pathway"]["nation"], "scotland");
     assert_eq!(point["location"]["nation"], "scotland");
-    assert!(point["notes"].to_string().contains("nearest postcode area"));
+    assert!(point["notes"].to_string().contains("postcode areas around"));
+    // On the border at Gretna the areas disagree: the nearest area's nation is used, and said.
+    let gretna = refer(&server, "lat=55.0&lon=-3.06&age=17").await;
+    assert!(gretna["location"]["nation"].is_string(), "{gretna}");
+    assert!(gretna["notes"]
+        .to_string()
+        .contains("nearest postcode area"));
 
     // Guernsey: not a UK nation; the English pattern is shown, with a note.
     let guernsey = refer(&server, "postcode=GY1%201AA&age=17").await;

@@ -69,7 +69,7 @@ pub async fn list_centres(
     let services = params.vocabularies::<Service>("service")?;
     let limit = params.integer("limit", 1, 1000)?.unwrap_or(100) as usize;
     let offset = params
-        .integer("offset", 0, i64::from(u32::MAX))?
+        .integer("offset", 0, i64::from(i32::MAX))?
         .unwrap_or(0) as usize;
     let format = params.one("format")?.unwrap_or("json").to_ascii_lowercase();
     if !matches!(format.as_str(), "json" | "csv" | "geojson") {

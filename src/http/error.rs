@@ -21,6 +21,9 @@ pub enum ApiError {
         detail: String,
         errors: Vec<RowError>,
     },
+    /// A known path asked with a method it does not answer; `allow` lists those it does.
+    #[error("{detail}")]
+    MethodNotAllowed { detail: String, allow: String },
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -80,6 +83,7 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -96,6 +100,7 @@ impl ResponseError for ApiError {
         let title = match self {
             Self::BadRequest { .. } => "Bad request",
             Self::NotFound(_) => "Not found",
+            Self::MethodNotAllowed { .. } => "Method not allowed",
             Self::Unprocessable { .. } => "The file is not valid",
             Self::Conflict(_) => "Conflict",
             Self::Unauthorized(_) => "Unauthorized",
@@ -135,6 +140,9 @@ impl ResponseError for ApiError {
         response.content_type("application/problem+json");
         if let Self::Unauthorized(_) = self {
             response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let Self::MethodNotAllowed { allow, .. } = self {
+            response.insert_header(("Allow", allow.as_str()));
         }
         response.json(Problem {
             kind: "about:blank",

@@ -217,7 +217,7 @@ pub async fn nearest(
                 "dataset": answer.dataset,
             })));
     }
-    Ok(HttpResponse::Ok().json(answer))
+    Ok(super::json_with_capacity(&answer, 16 * 1024))
 }
 
 /// What the service understands a postcode, outcode, place or point to be: where, how

@@ -19,8 +19,10 @@ pub struct LocationParams {
     /// A postcode in any of those forms, or the name of a town or city.
     q: Option<String>,
     /// Latitude in decimal degrees (WGS84), inside the UK; with `lon`.
+    #[param(minimum = 49.0, maximum = 61.0)]
     lat: Option<f64>,
     /// Longitude in decimal degrees (WGS84), inside the UK; with `lat`.
+    #[param(minimum = -8.75, maximum = 2.0)]
     lon: Option<f64>,
 }
 
@@ -46,6 +48,7 @@ pub struct FilterParams {
     /// The condition asked about: the registry figures shown include it.
     condition: Option<Cancer>,
     /// `json` (default) or `geojson` (the results as a FeatureCollection with their distances).
+    #[param(pattern = "^(json|geojson)$")]
     format: Option<String>,
 }
 
@@ -62,9 +65,11 @@ pub struct ListParams {
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<u16>,
     /// Centres to skip (default 0).
-    offset: Option<u32>,
+    #[param(minimum = 0, maximum = 2147483647)]
+    offset: Option<i32>,
     /// `json` (default, paginated), or every matching centre as `csv` (the centres file, which
     /// imports back unchanged) or `geojson` (a FeatureCollection).
+    #[param(pattern = "^(json|csv|geojson)$")]
     format: Option<String>,
 }
 
@@ -204,4 +209,48 @@ pub async fn docs_redirect() -> HttpResponse {
 pub fn swagger_ui() -> utoipa_swagger_ui::SwaggerUi {
     utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
         .config(utoipa_swagger_ui::Config::from("/openapi.json"))
+}
+
+/// The methods a route pattern (`/api/v1/centres/{id}`) answers, as an `Allow` header value:
+/// from the API description, or the admin routes it leaves out; `None` for other paths (pages,
+/// which answer GET and HEAD).
+pub fn methods_of(pattern: &str) -> Option<&'static str> {
+    match pattern {
+        "/api/v1/imports/{dataset}" | "/api/v1/imports/{dataset}/rollback" => return Some("POST"),
+        "/api/v1/imports" => return Some("GET, HEAD"),
+        _ => {}
+    }
+    static METHODS: std::sync::OnceLock<std::collections::HashMap<String, &'static str>> =
+        std::sync::OnceLock::new();
+    METHODS
+        .get_or_init(|| {
+            let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+            let mut map = std::collections::HashMap::new();
+            if let Some(paths) = doc["paths"].as_object() {
+                for (path, item) in paths {
+                    let mut methods: Vec<&str> = ["get", "post", "put", "patch", "delete"]
+                        .into_iter()
+                        .filter(|m| item.get(*m).is_some())
+                        .map(|m| match m {
+                            "get" => "GET",
+                            "post" => "POST",
+                            "put" => "PUT",
+                            "patch" => "PATCH",
+                            _ => "DELETE",
+                        })
+                        .collect();
+                    // HEAD is answered wherever GET is.
+                    if let Some(at) = methods.iter().position(|m| *m == "GET") {
+                        methods.insert(at + 1, "HEAD");
+                    }
+                    if !methods.is_empty() {
+                        let allow: &'static str = Box::leak(methods.join(", ").into_boxed_str());
+                        map.insert(path.clone(), allow);
+                    }
+                }
+            }
+            map
+        })
+        .get(pattern)
+        .copied()
 }

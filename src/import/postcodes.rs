@@ -99,6 +99,18 @@ pub fn import_postcodes(
     Ok(report)
 }
 
+/// Read and check a postcode file without a database: the counts it would load, or every
+/// problem by line and column. Used by the fuzz targets; the import itself does the same checks
+/// while it writes.
+pub fn check_postcode_file(
+    reader: Box<dyn Read + Send>,
+    skip_invalid: bool,
+) -> Result<Counts, ImportError> {
+    let mut scanner = Scanner::open(reader, skip_invalid)?;
+    while scanner.next_chunk(&mut |_, _| {})?.is_some() {}
+    Ok(scanner.finish()?.counts)
+}
+
 /// Why the write transaction was left without committing.
 enum Abort {
     Unchanged(Box<PostcodeReport>),

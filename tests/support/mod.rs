@@ -285,3 +285,104 @@ pub fn serve_files(files: Vec<Served>) -> String {
     });
     base
 }
+
+/// `centre-directory serve` as a child process on a free port, its log lines sent to `log`.
+pub struct ServeProcess {
+    pub child: std::process::Child,
+    pub port: u16,
+    pub log: std::sync::mpsc::Receiver<String>,
+    /// Every log line read so far.
+    seen: std::cell::RefCell<Vec<String>>,
+}
+
+impl ServeProcess {
+    pub fn start(db: &TestDb, port: Option<u16>, env: &[(&str, &str)]) -> Self {
+        use std::io::BufRead;
+        let port = port.unwrap_or_else(|| {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        });
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_centre-directory"));
+        command
+            .args(["serve", "--poll-seconds", "1"])
+            .env("DATABASE_URL", &db.url)
+            .env("DATA_DIR", data_dir())
+            .env("BIND", format!("127.0.0.1:{port}"))
+            .env("GEOCODER", "off")
+            .env("RUST_LOG", "warn")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, log) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            port,
+            log,
+            seen: Default::default(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Wait until `/readyz` answers (with version `want`, when given); the version served.
+    pub fn ready(&self, want: Option<i64>) -> i64 {
+        for _ in 0..300 {
+            if let Ok(body) = reqwest::blocking::get(self.url("/readyz"))
+                .and_then(|r| r.json::<serde_json::Value>())
+            {
+                let version = body["dataset"]["version"].as_i64().unwrap_or(-1);
+                if want.is_none_or(|w| w == version) {
+                    return version;
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the server did not become ready");
+    }
+
+    /// The first log line containing every one of `needles`, waiting up to `within`.
+    pub fn wait_for_log(&self, needles: &[&str], within: std::time::Duration) -> String {
+        let deadline = std::time::Instant::now() + within;
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.log.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.borrow_mut().push(line.clone());
+                    if needles.iter().all(|n| line.contains(n)) {
+                        return line;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("no log line with {needles:?} within {within:?}");
+    }
+
+    /// SIGKILL, and wait for the process to go; every line it logged.
+    pub fn kill(mut self) -> Vec<String> {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let mut seen = self.seen.take();
+        seen.extend(self.log.try_iter());
+        seen
+    }
+}

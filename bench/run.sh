@@ -10,6 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS="${ROWS:-2700000}"
+# Which parts to run (default all): spatial (criterion), postgres (the PostgreSQL import), http.
+# The SQLite import always runs: the HTTP part serves the database it makes.
+PARTS="${PARTS:-spatial postgres http}"
+part() { [[ " $PARTS " == *" $1 "* ]]; }
 PG_ADMIN="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 PG_BASE="${PG_ADMIN%/*}"
 WORK="$(mktemp -d)"
@@ -17,6 +21,8 @@ OUT=bench/results
 mkdir -p "$OUT"
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
+db_ours="bench_ours_$$"; db_base="bench_base_$$"
+trap 'psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db_ours WITH (FORCE)" -c "DROP DATABASE IF EXISTS $db_base WITH (FORCE)" >/dev/null 2>&1; [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 BIN="$PWD/target/release/centre-directory"
 PORT="${PORT:-18090}"
 log() { printf '\n== %s\n' "$*" >&2; }
@@ -31,6 +37,7 @@ done
 log "build (release)"
 cargo build --release --bins --examples --quiet
 
+if part spatial; then
 log "spatial index: criterion"
 cargo bench --bench spatial --quiet -- --noplot >&2
 python3 - "$RESULTS" <<'PY'
@@ -44,6 +51,8 @@ for n in ("100", "10000", "1000000"):
                 est[impl] = json.load(f)["median"]["point_estimate"] / 1000.0  # µs
         out.write(f"{op} median, N={n}\t{est['rtree']:.2f}\t{est['scan']:.2f}\tµs (R-tree vs Haversine scan)\n")
 PY
+
+fi
 
 log "synthetic ONSPD-shaped file, $ROWS rows"
 "$PWD/target/release/examples/synthetic_onspd" "$ROWS" "$WORK/onspd.csv" "$WORK/baseline.csv"
@@ -64,16 +73,17 @@ base_rows=$(sqlite3 "$WORK/base.db" "select count(*) from postcodes")
 record "import $ROWS rows into SQLite (rows/s)" "$(python3 -c "print(round($ROWS/$ours_s))")" "$(python3 -c "print(round($ROWS/$base_s))")" "rows/s (ours vs sqlite3 .import)"
 record "import into SQLite, peak memory" "$((ours_kb / 1024))" "$((base_kb / 1024))" "MB"
 
+if part postgres; then
 log "import into PostgreSQL: ours beside psql \\copy"
-db_ours="bench_ours_$$"; db_base="bench_base_$$"
 psql -q "$PG_ADMIN" -c "CREATE DATABASE $db_ours" -c "CREATE DATABASE $db_base" >&2
-trap 'psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db_ours WITH (FORCE)" -c "DROP DATABASE IF EXISTS $db_base WITH (FORCE)" >/dev/null 2>&1; [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 DATABASE_URL="$PG_BASE/$db_ours" RUST_LOG=warn "$BIN" migrate >&2
 DATABASE_URL="$PG_BASE/$db_base" RUST_LOG=warn "$BIN" migrate >&2
 read -r pg_ours_s pg_ours_kb < <(DATABASE_URL="$PG_BASE/$db_ours" GEOCODER=off RUST_LOG=warn timed "$BIN" import postcodes "$WORK/onspd.csv")
 read -r pg_base_s pg_base_kb < <(timed psql -q "$PG_BASE/$db_base" -c "\\copy postcodes(postcode,outcode,lat,lon,nation,terminated) FROM '$WORK/baseline.csv' WITH (FORMAT csv, HEADER true)")
 record "import $ROWS rows into PostgreSQL (rows/s)" "$(python3 -c "print(round($ROWS/$pg_ours_s))")" "$(python3 -c "print(round($ROWS/$pg_base_s))")" "rows/s (ours vs psql \\copy)"
 record "import into PostgreSQL, peak memory" "$((pg_ours_kb / 1024))" "$((pg_base_kb / 1024))" "MB"
+
+fi
 
 # One wrk run: prints "requests/s p99_ms errors".
 load() {
@@ -106,6 +116,7 @@ serve() {
 }
 rss_mb() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$SERVER_PID/status"; }
 
+if part http; then
 # The machine is shared and its speed drifts from minute to minute, so each endpoint is
 # measured in ROUNDS interleaved rounds (healthz, then the others, ROUND_SECONDS each) and the
 # median of each is recorded; the ratios compare medians from the same run.
@@ -151,6 +162,8 @@ read -r s_rps s_p99 s_err < <(load "/api/v1/centres/nearest?lat=53.8&lon=-1.55")
 shipped_rss=$(rss_mb)
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 record "serve peak memory under load, shipped data" "$shipped_rss" "100" "MB (target)"
+
+fi
 
 python3 - "$RESULTS" "$OUT/latest.md" <<'PY'
 import sys, datetime, platform, os

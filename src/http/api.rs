@@ -51,7 +51,11 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     tag = "directory",
     params(super::openapi::ListParams),
     responses(
-        (status = 200, description = "One page of centres", body = CentreList),
+        (status = 200, description = "One page of centres (`json`); every matching centre as the centres file (`csv`) or a FeatureCollection (`geojson`)", content(
+            (CentreList = "application/json"),
+            (String = "text/csv"),
+            (super::openapi::FeatureCollectionDoc = "application/geo+json"),
+        )),
         (status = 400, description = "A filter is not allowed; `parameter` names it", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     )
 )]

@@ -114,7 +114,10 @@ pub(crate) async fn locate(
     tag = "locations",
     params(super::openapi::LocationParams, super::openapi::FilterParams),
     responses(
-        (status = 200, description = "Centres by distance (an empty list, with a message, when none match)", body = NearestAnswer),
+        (status = 200, description = "Centres by distance (an empty list, with a message, when none match); with `format=geojson`, a FeatureCollection", content(
+            (NearestAnswer = "application/json"),
+            (super::openapi::FeatureCollectionDoc = "application/geo+json"),
+        )),
         (status = 400, description = "A parameter is missing, repeated or not allowed; `parameter` names it", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "A well-formed postcode or a place we cannot find; the detail offers the outcode or area instead", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
     )

@@ -73,6 +73,19 @@ pub struct ListParams {
     format: Option<String>,
 }
 
+/// A GeoJSON FeatureCollection (RFC 7946): one Point feature per centre, with the centre's
+/// fields (and distances, from the nearest endpoint) as properties.
+#[derive(Serialize, ToSchema)]
+#[schema(as = FeatureCollection)]
+#[allow(dead_code)]
+pub struct FeatureCollectionDoc {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    kind: String,
+    #[schema(value_type = Vec<Object>)]
+    features: Vec<serde_json::Value>,
+}
+
 /// An error as `application/problem+json` (RFC 9457).
 #[derive(Serialize, ToSchema)]
 #[schema(as = Problem)]

@@ -40,9 +40,9 @@ pub struct Snapshot {
     /// Each registry with the figures of a question that names no condition or age (the
     /// common case), serialised once.
     registry_views: BTreeMap<Nation, Shared<RegistryView>>,
-    /// The postcode areas in a fixed order, and their centres as unit vectors.
+    /// The postcode areas in a fixed order, and their centres as unit vectors (aligned).
     area_list: Vec<PostcodeArea>,
-    area_points: Vec<([f64; 3], usize)>,
+    area_points: Vec<[f64; 3]>,
 }
 
 /// How much further than the nearest postcode area centre another area centre may be and still
@@ -51,6 +51,11 @@ pub const POINT_NATION_MARGIN_KM: f64 = 20.0;
 
 /// The mean radius of the Earth used for Haversine distances (as `geo` uses).
 const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// The squared Euclidean distance between two unit vectors.
+fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    (0..3).map(|i| (a[i] - b[i]).powi(2)).sum()
+}
 
 /// A fault-injection hook for the crash tests: with `CENTRE_DIRECTORY_TEST_RELOAD_PAUSE_MS`
 /// set, every reload of a new version says so on the log and then waits that long inside its
@@ -119,11 +124,7 @@ impl Snapshot {
             centre_views,
             topic_views,
             registry_views: BTreeMap::new(),
-            area_points: areas
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (a.centroid.unit_vector(), i))
-                .collect(),
+            area_points: areas.iter().map(|a| a.centroid.unit_vector()).collect(),
             area_list: areas.clone(),
             version,
             updated_at,
@@ -156,32 +157,43 @@ impl Snapshot {
         RegistryView::of(self, nation, q).map(Shared::new)
     }
 
+    /// The postcode area whose centre is nearest to `here`, with the squared chord between the
+    /// two unit vectors (chords order points as great-circle distances do, and cost three
+    /// multiplications each).
+    fn nearest_area_chord2(&self, here: Coordinates) -> Option<(&PostcodeArea, f64)> {
+        let u = here.unit_vector();
+        self.area_points
+            .iter()
+            .map(|v| chord2(&u, v))
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, c2)| (&self.area_list[i], c2))
+    }
+
+    /// The postcode area whose centre is nearest to `here`.
+    pub fn nearest_area(&self, here: Coordinates) -> Option<&PostcodeArea> {
+        self.nearest_area_chord2(here).map(|(area, _)| area)
+    }
+
     /// The nation (or Crown Dependency) of a bare point, when the postcode areas around it
     /// agree: the nearest area lies wholly in one, and every other area centre up to
     /// [`POINT_NATION_MARGIN_KM`] further away lies mainly in the same one. `None` near a
     /// border, where they disagree or the nearest area spans two nations.
     pub fn territory_of_point(&self, here: Coordinates) -> Option<Territory> {
-        // Chord lengths between unit vectors order points as great-circle distances do, and
-        // cost three multiplications each.
-        let u = here.unit_vector();
-        let chord2 = |v: &[f64; 3]| (0..3).map(|i| (u[i] - v[i]).powi(2)).sum::<f64>();
-        let (nearest, nearest_chord2) = self
-            .area_points
-            .iter()
-            .map(|(v, i)| (*i, chord2(v)))
-            .min_by(|a, b| a.1.total_cmp(&b.1))?;
-        let nearest = &self.area_list[nearest];
+        let (nearest, nearest_chord2) = self.nearest_area_chord2(here)?;
         // Back to kilometres for the margin, then to a chord again.
         let nearest_km = 2.0 * EARTH_RADIUS_KM * (nearest_chord2.sqrt() / 2.0).asin();
         let reach_km =
             (nearest_km + POINT_NATION_MARGIN_KM).min(std::f64::consts::PI * EARTH_RADIUS_KM);
         let reach_chord2 = (2.0 * (reach_km / (2.0 * EARTH_RADIUS_KM)).sin()).powi(2);
+        let u = here.unit_vector();
         (nearest.also_in.is_empty()
             && self
                 .area_points
                 .iter()
-                .filter(|(v, _)| chord2(v) <= reach_chord2)
-                .all(|(_, i)| self.area_list[*i].territory == nearest.territory))
+                .zip(&self.area_list)
+                .filter(|(v, _)| chord2(&u, v) <= reach_chord2)
+                .all(|(_, area)| area.territory == nearest.territory))
         .then_some(nearest.territory)
     }
 

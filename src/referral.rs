@@ -160,20 +160,6 @@ fn fits(setting: Setting, centre: &Centre, age: u8) -> Option<Role> {
     }
 }
 
-/// The nation of a bare point: that of the nearest postcode area centre (approximate near a
-/// border).
-fn territory_near(snapshot: &Snapshot, location: &Location) -> Option<Territory> {
-    let here = location.coordinates();
-    snapshot
-        .areas
-        .values()
-        .min_by(|a, b| {
-            here.distance_km(a.centroid)
-                .total_cmp(&here.distance_km(b.centroid))
-        })
-        .map(|a| a.territory)
-}
-
 impl ReferralAnswer {
     pub fn build(
         snapshot: &Snapshot,
@@ -195,7 +181,10 @@ impl ReferralAnswer {
         } else if location.nation.is_none() && location.precision == Precision::Point {
             // Near a border the areas disagree; the rules still need a nation, so the nearest
             // area's is used, with the same caveat.
-            if let Some(t) = territory_near(snapshot, &location) {
+            if let Some(t) = snapshot
+                .nearest_area(location.coordinates())
+                .map(|a| a.territory)
+            {
                 location.territory = Some(t);
                 location.nation = t.nation();
                 notes.push(

@@ -40,9 +40,8 @@ pub struct Snapshot {
     /// Each registry with the figures of a question that names no condition or age (the
     /// common case), serialised once.
     registry_views: BTreeMap<Nation, Shared<RegistryView>>,
-    /// The postcode areas in a fixed order, and their centres as unit vectors (aligned).
-    area_list: Vec<PostcodeArea>,
-    area_points: Vec<[f64; 3]>,
+    /// Each postcode area's centre as a unit vector, with the area's key in `areas`.
+    area_points: Vec<([f64; 3], String)>,
 }
 
 /// How much further than the nearest postcode area centre another area centre may be and still
@@ -124,8 +123,10 @@ impl Snapshot {
             centre_views,
             topic_views,
             registry_views: BTreeMap::new(),
-            area_points: areas.iter().map(|a| a.centroid.unit_vector()).collect(),
-            area_list: areas.clone(),
+            area_points: areas
+                .iter()
+                .map(|a| (a.centroid.unit_vector(), a.area.clone()))
+                .collect(),
             version,
             updated_at,
             by_id,
@@ -164,10 +165,9 @@ impl Snapshot {
         let u = here.unit_vector();
         self.area_points
             .iter()
-            .map(|v| chord2(&u, v))
-            .enumerate()
+            .map(|(v, key)| (key, chord2(&u, v)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(i, c2)| (&self.area_list[i], c2))
+            .map(|(key, c2)| (&self.areas[key], c2))
     }
 
     /// The postcode area whose centre is nearest to `here`.
@@ -191,9 +191,8 @@ impl Snapshot {
             && self
                 .area_points
                 .iter()
-                .zip(&self.area_list)
                 .filter(|(v, _)| chord2(&u, v) <= reach_chord2)
-                .all(|(_, area)| area.territory == nearest.territory))
+                .all(|(_, key)| self.areas[key].territory == nearest.territory))
         .then_some(nearest.territory)
     }
 

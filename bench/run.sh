@@ -22,7 +22,7 @@ mkdir -p "$OUT"
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
 db_ours="bench_ours_$$"; db_base="bench_base_$$"
-trap 'psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db_ours WITH (FORCE)" -c "DROP DATABASE IF EXISTS $db_base WITH (FORCE)" >/dev/null 2>&1; [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db_ours WITH (FORCE)" -c "DROP DATABASE IF EXISTS $db_base WITH (FORCE)" >/dev/null 2>&1; [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; [ -n "${BARE_PID:-}" ] && kill "$BARE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 BIN="$PWD/target/release/centre-directory"
 PORT="${PORT:-18090}"
 log() { printf '\n== %s\n' "$*" >&2; }
@@ -127,8 +127,16 @@ log "HTTP load (wrk, 2 threads, 32 connections, $ROUNDS rounds of ${ROUND_SECOND
 serve "$WORK/ours.db"
 sed -n '2,1001p' "$WORK/baseline.csv" | cut -d, -f1 > "$WORK/postcodes.txt"
 sed -n '2,1001p' "$WORK/baseline.csv" | cut -d, -f3,4 > "$WORK/points.txt"
+# The cost of the answer's size alone: a bare actix-web server (examples/wire_ceiling.rs, no
+# middleware, nothing computed) answering its own /healthz and a constant body as large as a
+# nearest answer.
+answer_bytes=$(curl -s "http://127.0.0.1:$PORT/api/v1/centres/nearest?lat=53.8&lon=-1.55" | wc -c)
+BARE_PORT=$((PORT + 1))
+"$PWD/target/release/examples/wire_ceiling" "127.0.0.1:$BARE_PORT" &
+BARE_PID=$!
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$BARE_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 declare -A RPS P99 ERR
-names=(healthz fixed points postcodes static)
+names=(healthz fixed points postcodes static bare_healthz bare_bytes)
 for round in $(seq 1 "$ROUNDS"); do
     for name in "${names[@]}"; do
         case "$name" in
@@ -137,6 +145,8 @@ for round in $(seq 1 "$ROUNDS"); do
             points) result=$(POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
             postcodes) result=$(POSTCODES_FILE="$WORK/postcodes.txt" load "/" bench/postcodes.lua) ;;
             static) result=$(load /static/site.css) ;;
+            bare_healthz) result=$(PORT=$BARE_PORT load /healthz) ;;
+            bare_bytes) result=$(PORT=$BARE_PORT load "/bytes/$answer_bytes") ;;
         esac
         read -r rps p99 err <<< "$result"
         RPS[$name]="${RPS[$name]:-} $rps"; P99[$name]="${P99[$name]:-} $p99"; ERR[$name]=$(( ${ERR[$name]:-0} + err ))
@@ -144,7 +154,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 full_rss=$(rss_mb)
-answer_bytes=$(curl -s "http://127.0.0.1:$PORT/api/v1/centres/nearest?lat=53.8&lon=-1.55" | wc -c)
+kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
 healthz_bytes=$(curl -s "http://127.0.0.1:$PORT/healthz" | wc -c)
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 h_rps=$(median ${RPS[healthz]})
@@ -153,6 +163,9 @@ record "GET nearest, 1 000 different lat/lon points" "$(median ${RPS[points]})" 
 record "GET nearest, one fixed lat/lon" "$(median ${RPS[fixed]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[fixed]}) ms; errors ${ERR[fixed]}"
 record "GET nearest by postcode, 1 000 postcodes (table loaded)" "$(median ${RPS[postcodes]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[postcodes]}) ms; errors ${ERR[postcodes]}"
 record "GET /static/site.css (a fixed 5.5 kB file, no computation)" "$(median ${RPS[static]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[static]}) ms; errors ${ERR[static]}"
+b_rps=$(median ${RPS[bare_healthz]})
+record "bare actix-web (examples/wire_ceiling.rs): its /healthz" "$b_rps" "" "requests/s; p99 $(median ${P99[bare_healthz]}) ms; errors ${ERR[bare_healthz]}"
+record "bare actix-web: a constant $answer_bytes-byte answer (the size of a nearest answer), nothing computed" "$(median ${RPS[bare_bytes]})" "$b_rps" "requests/s vs its own /healthz: the most any handler sending this answer could reach; p99 $(median ${P99[bare_bytes]}) ms; errors ${ERR[bare_bytes]}"
 record "size of a nearest answer (5 results) beside /healthz" "$answer_bytes" "" "bytes (/healthz: $healthz_bytes bytes)"
 record "serve peak memory under load, $ROWS postcodes loaded" "$full_rss" "100" "MB (target)"
 

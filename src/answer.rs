@@ -9,7 +9,7 @@ use crate::dataset::Cancer;
 use crate::domain::coordinates::km_to_miles;
 use crate::domain::{CentreKind, Nation, Service, Territory};
 use crate::figures::FigureQuery;
-use crate::geocode::Location;
+use crate::geocode::{Location, Precision};
 use crate::index::Snapshot;
 use crate::views::{CentreView, DatasetView, RegistryView, Shared, TopicSummaryView};
 
@@ -71,6 +71,11 @@ impl NearestAnswer {
                 centre: snapshot.centre_view(h.index),
                 distance_km: round(h.distance_km, 2),
                 distance_miles: round(km_to_miles(h.distance_km), 2),
+                directions_url: directions_url(
+                    Some(&location),
+                    h.centre.location.lat(),
+                    h.centre.location.lon(),
+                ),
                 registry: (Some(h.centre.nation) != location.nation)
                     .then(|| snapshot.registry_view(h.centre.nation, &filters.figure_query()))
                     .flatten(),
@@ -122,10 +127,26 @@ pub struct ResultView {
     pub centre: Shared<CentreView>,
     pub distance_km: f64,
     pub distance_miles: f64,
+    /// OpenStreetMap directions to the centre: from the location when it is a full postcode
+    /// or a point, otherwise to the centre alone (the traveller fills in the start).
+    pub directions_url: String,
     /// Present when the centre is in a different nation from the location: its own registry.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<RegistryView>)]
     pub registry: Option<Shared<RegistryView>>,
+}
+
+/// OpenStreetMap directions to a point, from the searcher's location when it is precise (a
+/// full postcode or a point; a district or area centre would be a misleading start).
+pub fn directions_url(from: Option<&Location>, lat: f64, lon: f64) -> String {
+    let to = format!("{lat:.5}%2C{lon:.5}");
+    match from.filter(|l| matches!(l.precision, Precision::Postcode | Precision::Point)) {
+        Some(l) => format!(
+            "https://www.openstreetmap.org/directions?from={:.5}%2C{:.5}&to={to}",
+            l.lat, l.lon
+        ),
+        None => format!("https://www.openstreetmap.org/directions?to={to}"),
+    }
 }
 
 fn round(v: f64, places: i32) -> f64 {

@@ -514,11 +514,7 @@ pub fn render_answer(a: &NearestAnswer) -> String {
             c.services_plain.join(", ")
         );
         write_contact(&mut out, c);
-        let _ = writeln!(
-            out,
-            "    Directions: https://www.openstreetmap.org/directions?to={:.5}%2C{:.5}",
-            c.lat, c.lon
-        );
+        let _ = writeln!(out, "    Directions: {}", r.directions_url);
         if let Some(reg) = &r.registry {
             let _ = writeln!(out, "    In {}: registry {}", reg.nation_name, reg.name);
         }

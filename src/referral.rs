@@ -103,6 +103,8 @@ pub struct ReferralResult {
     pub centre: Shared<CentreView>,
     pub distance_km: f64,
     pub distance_miles: f64,
+    /// OpenStreetMap directions, as in the nearest answer.
+    pub directions_url: String,
     pub role: Role,
     pub role_plain: &'static str,
     /// Present when the place is in another nation than the patient: its registry.
@@ -260,6 +262,11 @@ impl ReferralAnswer {
                     centre: snapshot.centre_view(hit.index),
                     distance_km: round2(hit.distance_km),
                     distance_miles: round2(km_to_miles(hit.distance_km)),
+                    directions_url: crate::answer::directions_url(
+                        Some(&location),
+                        hit.centre.location.lat(),
+                        hit.centre.location.lon(),
+                    ),
                     role,
                     role_plain: role.plain(),
                     registry: (Some(hit.centre.nation) != location.nation)
@@ -303,6 +310,11 @@ impl ReferralAnswer {
                     centre: snapshot.centre_view(hit.index),
                     distance_km: round2(hit.distance_km),
                     distance_miles: round2(km_to_miles(hit.distance_km)),
+                    directions_url: crate::answer::directions_url(
+                        Some(&location),
+                        hit.centre.location.lat(),
+                        hit.centre.location.lon(),
+                    ),
                     role,
                     role_plain: role.plain(),
                     registry: snapshot.registry_view(hit.centre.nation, &figure_query),

@@ -11,7 +11,7 @@ use askama::Template;
 use crate::answer::{Filters, NearestAnswer};
 use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Vocabulary};
 use crate::figures::{FigureQuery, FigureView};
-use crate::geocode::{GeocodeError, Location, Place, Precision};
+use crate::geocode::{GeocodeError, Place, Precision};
 use crate::http::AppState;
 use crate::referral::ReferralAnswer;
 use crate::views::{CentreView, RegistryView, TopicSummaryView, TopicView};
@@ -42,18 +42,6 @@ fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
         .iter()
         .find(|e| e.field == field)
         .map(|e| e.message.as_str())
-}
-
-/// OpenStreetMap directions to a point, from the searcher's location when it is precise.
-fn directions_url(from: Option<&Location>, lat: f64, lon: f64) -> String {
-    let to = format!("{lat:.5}%2C{lon:.5}");
-    match from.filter(|l| matches!(l.precision, Precision::Postcode | Precision::Point)) {
-        Some(l) => format!(
-            "https://www.openstreetmap.org/directions?from={:.5}%2C{:.5}&to={to}",
-            l.lat, l.lon
-        ),
-        None => format!("https://www.openstreetmap.org/directions?to={to}"),
-    }
 }
 
 /// A figure's words, for the templates' tables.
@@ -138,10 +126,6 @@ impl SearchPage {
         let first = chars.next()?.to_uppercase().collect::<String>();
         Some(format!("{first}{}.", chars.as_str().trim_end_matches('.')))
     }
-
-    fn directions(&self, lat: &f64, lon: &f64) -> String {
-        directions_url(self.answer.as_ref().map(|a| &a.location), *lat, *lon)
-    }
 }
 
 #[derive(Template)]
@@ -162,7 +146,7 @@ impl CentrePage {
     }
 
     fn directions_to(&self) -> String {
-        directions_url(None, self.centre.lat, self.centre.lon)
+        crate::answer::directions_url(None, self.centre.lat, self.centre.lon)
     }
 }
 

@@ -206,3 +206,83 @@ async fn known_paths_answer_other_methods_with_405_and_allow() {
     assert_eq!(page.status().as_u16(), 200);
     server.stop().await;
 }
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("a valid gzip body");
+    out
+}
+
+#[tokio::test]
+async fn answers_are_gzipped_for_clients_that_accept_it_and_only_then() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let path = "/api/v1/centres/nearest?lat=53.8&lon=-1.55&limit=10";
+    let get = |accept: Option<&'static str>, path: &'static str| {
+        let mut request = server.client.get(format!("{}{path}", server.base));
+        if let Some(a) = accept {
+            request = request.header("Accept-Encoding", a);
+        }
+        request.send()
+    };
+    let plain = get(None, path).await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
+    let plain = plain.bytes().await.unwrap();
+
+    // As a browser asks: the same answer, gzipped, with its length.
+    let packed = get(Some("gzip, deflate, br, zstd"), path).await.unwrap();
+    assert_eq!(packed.headers()["content-encoding"], "gzip");
+    assert_eq!(packed.headers()["vary"], "accept-encoding");
+    let length: usize = packed.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let packed = packed.bytes().await.unwrap();
+    assert_eq!(length, packed.len());
+    assert!(
+        packed.len() * 2 < plain.len(),
+        "{} vs {}",
+        packed.len(),
+        plain.len()
+    );
+    assert_eq!(gunzip(&packed), plain.to_vec());
+
+    // Refused with q=0, or not offered: sent as it is.
+    for accept in ["gzip;q=0, br", "identity", "br"] {
+        let r = get(Some(accept), path).await.unwrap();
+        assert!(r.headers().get("content-encoding").is_none(), "{accept}");
+        assert_eq!(r.bytes().await.unwrap(), plain, "{accept}");
+    }
+
+    // Small answers are not worth it; pages are compressed too.
+    let small = get(Some("gzip"), "/healthz").await.unwrap();
+    assert!(small.headers().get("content-encoding").is_none());
+    assert_eq!(
+        small.json::<serde_json::Value>().await.unwrap()["status"],
+        "ok"
+    );
+    let page = get(Some("gzip"), "/search?q=Leeds").await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    let html = String::from_utf8(gunzip(&page.bytes().await.unwrap())).unwrap();
+    assert!(html.contains("</html>"), "{html}");
+
+    // A revalidation stays a bodiless 304.
+    let tag = server.get(path).await.headers()["etag"].clone();
+    let not_modified = server
+        .client
+        .get(format!("{}{path}", server.base))
+        .header("Accept-Encoding", "gzip")
+        .header("If-None-Match", tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), 304);
+    assert!(not_modified.headers().get("content-encoding").is_none());
+    assert!(not_modified.bytes().await.unwrap().is_empty());
+}

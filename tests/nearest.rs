@@ -39,6 +39,21 @@ async fn a_full_postcode_finds_the_leeds_tya_units_at_area_precision_when_offlin
     let km = d[0];
     let miles = results[0]["distance_miles"].as_f64().unwrap();
     assert!((km / 1.609_344 - miles).abs() < 0.02);
+    // An area centre would be a misleading start: directions name the centre alone.
+    let to = |r: &serde_json::Value| {
+        format!(
+            "to={:.5}%2C{:.5}",
+            r["centre"]["lat"].as_f64().unwrap(),
+            r["centre"]["lon"].as_f64().unwrap()
+        )
+    };
+    assert_eq!(
+        results[0]["directions_url"],
+        format!(
+            "https://www.openstreetmap.org/directions?{}",
+            to(&results[0])
+        )
+    );
     assert_eq!(body["registry"]["nation"], "england");
     let slugs: Vec<&str> = body["treatment"]
         .as_array()
@@ -70,6 +85,16 @@ async fn a_point_query_is_exact_and_filters_apply() {
         assert_eq!(r["centre"]["kind"], "tya_unit");
     }
     assert_eq!(body["results"][0]["centre"]["nation"], "wales");
+    // A point is a precise start for directions.
+    let first = &body["results"][0];
+    assert_eq!(
+        first["directions_url"],
+        format!(
+            "https://www.openstreetmap.org/directions?from=51.48160%2C-3.17910&to={:.5}%2C{:.5}",
+            first["centre"]["lat"].as_f64().unwrap(),
+            first["centre"]["lon"].as_f64().unwrap()
+        )
+    );
 
     let (_, within) = server
         .get_json("/api/v1/centres/nearest?lat=51.4816&lon=-3.1791&limit=50&max_km=10")

@@ -42,6 +42,11 @@ fn simple_headerless_in_use_and_outcode_files_load() {
     assert_eq!(answer["location"]["precision"], "postcode");
     // No country column: the nation comes from the postcode area.
     assert_eq!(answer["location"]["nation"], "england");
+    // A full postcode is a precise start for directions.
+    assert!(answer["results"][0]["directions_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://www.openstreetmap.org/directions?from=53.80730%2C-1.52026&to="));
 
     let headerless = report(&import(
         &db,

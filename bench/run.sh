@@ -89,7 +89,9 @@ fi
 load() {
     local script=()
     [ -n "${2:-}" ] && script=(-s "$2")
-    wrk -t2 -c32 -d"${ROUND_SECONDS:-10}s" --latency "${script[@]}" "http://127.0.0.1:$PORT$1" > "$WORK/wrk.txt"
+    local header=()
+    [ -n "${ACCEPT_ENCODING:-}" ] && header=(-H "Accept-Encoding: $ACCEPT_ENCODING")
+    wrk -t2 -c32 -d"${ROUND_SECONDS:-10}s" --latency "${header[@]}" "${script[@]}" "http://127.0.0.1:$PORT$1" > "$WORK/wrk.txt"
     python3 - "$WORK/wrk.txt" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
@@ -136,7 +138,7 @@ BARE_PORT=$((PORT + 1))
 BARE_PID=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$BARE_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 declare -A RPS P99 ERR
-names=(healthz fixed points postcodes static bare_healthz bare_bytes)
+names=(healthz fixed points postcodes static gzip bare_healthz bare_bytes)
 for round in $(seq 1 "$ROUNDS"); do
     for name in "${names[@]}"; do
         case "$name" in
@@ -145,6 +147,7 @@ for round in $(seq 1 "$ROUNDS"); do
             points) result=$(POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
             postcodes) result=$(POSTCODES_FILE="$WORK/postcodes.txt" load "/" bench/postcodes.lua) ;;
             static) result=$(load /static/site.css) ;;
+            gzip) result=$(ACCEPT_ENCODING="gzip, deflate, br, zstd" load "/api/v1/centres/nearest?lat=53.8&lon=-1.55") ;;
             bare_healthz) result=$(PORT=$BARE_PORT load /healthz) ;;
             bare_bytes) result=$(PORT=$BARE_PORT load "/bytes/$answer_bytes") ;;
         esac
@@ -154,6 +157,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 full_rss=$(rss_mb)
+gzip_bytes=$(curl -s -H "Accept-Encoding: gzip" "http://127.0.0.1:$PORT/api/v1/centres/nearest?lat=53.8&lon=-1.55" | wc -c)
 kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
 healthz_bytes=$(curl -s "http://127.0.0.1:$PORT/healthz" | wc -c)
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
@@ -163,6 +167,7 @@ record "GET nearest, 1 000 different lat/lon points" "$(median ${RPS[points]})" 
 record "GET nearest, one fixed lat/lon" "$(median ${RPS[fixed]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[fixed]}) ms; errors ${ERR[fixed]}"
 record "GET nearest by postcode, 1 000 postcodes (table loaded)" "$(median ${RPS[postcodes]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[postcodes]}) ms; errors ${ERR[postcodes]}"
 record "GET /static/site.css (a fixed 5.5 kB file, no computation)" "$(median ${RPS[static]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[static]}) ms; errors ${ERR[static]}"
+record "GET nearest, one fixed lat/lon, gzip (Accept-Encoding as a browser sends it)" "$(median ${RPS[gzip]})" "$h_rps" "requests/s vs /healthz; $gzip_bytes bytes on the wire; p99 $(median ${P99[gzip]}) ms; errors ${ERR[gzip]}"
 b_rps=$(median ${RPS[bare_healthz]})
 record "bare actix-web (examples/wire_ceiling.rs): its /healthz" "$b_rps" "" "requests/s; p99 $(median ${P99[bare_healthz]}) ms; errors ${ERR[bare_healthz]}"
 record "bare actix-web: a constant $answer_bytes-byte answer (the size of a nearest answer), nothing computed" "$(median ${RPS[bare_bytes]})" "$b_rps" "requests/s vs its own /healthz: the most any handler sending this answer could reach; p99 $(median ${P99[bare_bytes]}) ms; errors ${ERR[bare_bytes]}"

@@ -158,7 +158,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 full_rss=$(rss_mb)
 gzip_bytes=$(curl -s -H "Accept-Encoding: gzip" "http://127.0.0.1:$PORT/api/v1/centres/nearest?lat=53.8&lon=-1.55" | wc -c)
-kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
+kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true; BARE_PID=
 healthz_bytes=$(curl -s "http://127.0.0.1:$PORT/healthz" | wc -c)
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 h_rps=$(median ${RPS[healthz]})

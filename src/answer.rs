@@ -65,14 +65,15 @@ impl NearestAnswer {
             .iter()
             .flat_map(|h| h.centre.services.iter().copied())
             .collect();
+        let from = directions_start(Some(&location));
         let results: Vec<ResultView> = hits
             .iter()
             .map(|h| ResultView {
                 centre: snapshot.centre_view(h.index),
                 distance_km: round(h.distance_km, 2),
                 distance_miles: round(km_to_miles(h.distance_km), 2),
-                directions_url: directions_url(
-                    Some(&location),
+                directions_url: directions_from(
+                    &from,
                     h.centre.location.lat(),
                     h.centre.location.lon(),
                 ),
@@ -139,14 +140,27 @@ pub struct ResultView {
 /// OpenStreetMap directions to a point, from the searcher's location when it is precise (a
 /// full postcode or a point; a district or area centre would be a misleading start).
 pub fn directions_url(from: Option<&Location>, lat: f64, lon: f64) -> String {
-    let to = format!("{lat:.5}%2C{lon:.5}");
+    directions_from(&directions_start(from), lat, lon)
+}
+
+/// The part of a directions link before the destination (made once per answer).
+pub fn directions_start(from: Option<&Location>) -> String {
     match from.filter(|l| matches!(l.precision, Precision::Postcode | Precision::Point)) {
         Some(l) => format!(
-            "https://www.openstreetmap.org/directions?from={:.5}%2C{:.5}&to={to}",
+            "https://www.openstreetmap.org/directions?from={:.5}%2C{:.5}&to=",
             l.lat, l.lon
         ),
-        None => format!("https://www.openstreetmap.org/directions?to={to}"),
+        None => "https://www.openstreetmap.org/directions?to=".to_string(),
     }
+}
+
+/// A directions link from a start made by [`directions_start`].
+pub fn directions_from(start: &str, lat: f64, lon: f64) -> String {
+    use std::fmt::Write;
+    let mut url = String::with_capacity(start.len() + 24);
+    url.push_str(start);
+    let _ = write!(url, "{lat:.5}%2C{lon:.5}");
+    url
 }
 
 fn round(v: f64, places: i32) -> f64 {

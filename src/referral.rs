@@ -223,6 +223,7 @@ impl ReferralAnswer {
             });
         }
         let mut results = Vec::new();
+        let from = crate::answer::directions_start(Some(&location));
         if let Some(rule) = rule {
             // A TYA service listed by its units is not listed again as its hospital's centre.
             let with_units: HashSet<&str> = snapshot
@@ -262,8 +263,8 @@ impl ReferralAnswer {
                     centre: snapshot.centre_view(hit.index),
                     distance_km: round2(hit.distance_km),
                     distance_miles: round2(km_to_miles(hit.distance_km)),
-                    directions_url: crate::answer::directions_url(
-                        Some(&location),
+                    directions_url: crate::answer::directions_from(
+                        &from,
                         hit.centre.location.lat(),
                         hit.centre.location.lon(),
                     ),
@@ -310,8 +311,8 @@ impl ReferralAnswer {
                     centre: snapshot.centre_view(hit.index),
                     distance_km: round2(hit.distance_km),
                     distance_miles: round2(km_to_miles(hit.distance_km)),
-                    directions_url: crate::answer::directions_url(
-                        Some(&location),
+                    directions_url: crate::answer::directions_from(
+                        &from,
                         hit.centre.location.lat(),
                         hit.centre.location.lon(),
                     ),

@@ -272,6 +272,17 @@ async fn answers_are_gzipped_for_clients_that_accept_it_and_only_then() {
     let html = String::from_utf8(gunzip(&page.bytes().await.unwrap())).unwrap();
     assert!(html.contains("</html>"), "{html}");
 
+    // A large body (compressed off the worker thread) decodes to the same bytes.
+    let bundle = get(None, "/docs/swagger-ui-bundle.js").await.unwrap();
+    assert_eq!(bundle.status(), 200);
+    let bundle = bundle.bytes().await.unwrap();
+    assert!(bundle.len() > 64 * 1024, "{}", bundle.len());
+    let packed = get(Some("gzip"), "/docs/swagger-ui-bundle.js")
+        .await
+        .unwrap();
+    assert_eq!(packed.headers()["content-encoding"], "gzip");
+    assert_eq!(gunzip(&packed.bytes().await.unwrap()), bundle.to_vec());
+
     // A revalidation stays a bodiless 304.
     let tag = server.get(path).await.headers()["etag"].clone();
     let not_modified = server

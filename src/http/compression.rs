@@ -4,8 +4,9 @@
 //! thread pool, builds a new compressor (about 300 kB of state, zeroed) for each answer and
 //! writes the result as chunks after the headers. Our answers are complete before they are
 //! sent, so here each worker thread keeps one gzip compressor and resets it between answers, and
-//! the compressed answer goes out with its length in one write. Bodies that are streamed, already
-//! encoded, small or not text pass through untouched.
+//! the compressed answer goes out with its length in one write (bodies over 64 kB are compressed
+//! on the blocking pool instead). Bodies that are streamed, already encoded, small or not text
+//! pass through untouched.
 
 use std::cell::RefCell;
 
@@ -17,6 +18,9 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 
 /// Below this, gzip saves too little to be worth its time.
 const MIN_LENGTH: usize = 1024;
+/// Above this (the API documentation's scripts, a large export), compressing takes
+/// milliseconds, so it is done on the blocking thread pool rather than holding up the worker.
+const INLINE_MAX: usize = 64 * 1024;
 
 /// Does this `Accept-Encoding` value accept gzip? (`gzip`, `x-gzip` or `*`, with a `q` above 0;
 /// an explicit `gzip;q=0` refuses it even when `*` is accepted.)
@@ -43,8 +47,17 @@ pub fn accepts_gzip(accept_encoding: &str) -> bool {
 
 /// Text worth compressing: JSON (plain, problem, GeoJSON), HTML, CSS, JavaScript, CSV, plain.
 fn compressible(content_type: &str) -> bool {
-    let ct = content_type.to_ascii_lowercase();
-    ct.starts_with("text/") || ct.contains("json") || ct.contains("javascript")
+    let has = |needle: &str| {
+        content_type
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    content_type
+        .get(..5)
+        .is_some_and(|t| t.eq_ignore_ascii_case("text/"))
+        || has("json")
+        || has("javascript")
 }
 
 thread_local! {
@@ -101,9 +114,14 @@ pub async fn compress(
     let (mut head, body) = response.into_parts();
     let body = match body.try_into_bytes() {
         Ok(bytes) if bytes.len() >= MIN_LENGTH => {
+            let packed = if bytes.len() <= INLINE_MAX {
+                gzip(&bytes)
+            } else {
+                actix_web::web::block(move || gzip(&bytes)).await?
+            };
             head.headers_mut()
                 .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            BoxBody::new(gzip(&bytes))
+            BoxBody::new(packed)
         }
         Ok(bytes) => BoxBody::new(bytes),
         Err(streamed) => streamed,
@@ -130,6 +148,28 @@ mod tests {
         assert!(!accepts_gzip("identity"));
         assert!(!accepts_gzip("*;q=0"));
         assert!(!accepts_gzip(""));
+    }
+
+    #[test]
+    fn text_is_compressible_and_binary_is_not() {
+        for ct in [
+            "application/json",
+            "application/problem+json",
+            "application/geo+json",
+            "text/html; charset=utf-8",
+            "TEXT/CSV",
+            "application/javascript",
+        ] {
+            assert!(compressible(ct), "{ct}");
+        }
+        for ct in [
+            "image/png",
+            "font/woff2",
+            "application/octet-stream",
+            "text",
+        ] {
+            assert!(!compressible(ct), "{ct}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (cached) → postcode area centroid → place name. Every answer says how precise it is and
 //! which source gave it. Raw postcodes never reach the logs: at most the outward code.
 
+pub mod memory;
 pub mod postcodes_io;
 
 use serde::Serialize;
@@ -168,7 +169,7 @@ impl Geocoder {
             terminated: None,
             note: Some(note),
         };
-        let stored = lookup_stored(db, &q).await?;
+        let stored = lookup_stored(db, snapshot, &q).await?;
         if let Some(found) = stored {
             return Ok(found.with_area_defaults(area_nation, territory));
         }
@@ -339,8 +340,79 @@ impl Location {
     }
 }
 
-/// The postcode table, then district centroids.
-async fn lookup_stored(db: &Database, q: &PostcodeQuery) -> Result<Option<Location>, DbError> {
+fn postcode_location(
+    normal: &str,
+    lat: f64,
+    lon: f64,
+    territory: Option<Territory>,
+    terminated: bool,
+) -> Location {
+    Location {
+        lat,
+        lon,
+        precision: Precision::Postcode,
+        nation: territory.and_then(Territory::nation),
+        territory,
+        source: "postcodes",
+        query: normal.to_string(),
+        terminated: Some(terminated),
+        note: terminated.then(|| {
+            "this postcode is no longer in use; its last known location is shown".to_string()
+        }),
+    }
+}
+
+fn district_location(
+    q: &PostcodeQuery,
+    outcode: &str,
+    lat: f64,
+    lon: f64,
+    territory: Option<Territory>,
+) -> Location {
+    Location {
+        lat,
+        lon,
+        precision: Precision::District,
+        nation: territory.and_then(Territory::nation),
+        territory,
+        source: "postcodes",
+        query: outcode.to_string(),
+        terminated: None,
+        note: matches!(q, PostcodeQuery::Full(_)).then(|| {
+            format!("this postcode is not in the postcode table; the centre of the {outcode} district is used")
+        }),
+    }
+}
+
+fn territory_of(nation: Option<&str>) -> Option<Territory> {
+    nation.and_then(|n| Territory::parse(n).ok())
+}
+
+/// The postcode table, then district centroids: from memory when `serve` holds them there,
+/// otherwise from the database.
+async fn lookup_stored(
+    db: &Database,
+    snapshot: &Snapshot,
+    q: &PostcodeQuery,
+) -> Result<Option<Location>, DbError> {
+    if let Some(index) = &snapshot.postcodes {
+        if let PostcodeQuery::Full(pc) = q {
+            if let Some(f) = index.postcode(pc.as_str()) {
+                return Ok(Some(postcode_location(
+                    pc.as_str(),
+                    f.lat,
+                    f.lon,
+                    f.territory,
+                    f.terminated,
+                )));
+            }
+        }
+        return Ok(q.outcode().and_then(|outcode| {
+            index
+                .district(outcode)
+                .map(|f| district_location(q, outcode, f.lat, f.lon, f.territory))
+        }));
+    }
     let q = q.clone();
     let db = db.clone();
     tokio::task::spawn_blocking(move || -> Result<Option<Location>, DbError> {
@@ -348,38 +420,24 @@ async fn lookup_stored(db: &Database, q: &PostcodeQuery) -> Result<Option<Locati
         with_connection!(&mut conn, |c| {
             if let PostcodeQuery::Full(pc) = &q {
                 if let Some(row) = c.find_postcode(pc.as_str())? {
-                    let territory = row.nation.as_deref().and_then(|n| Territory::parse(n).ok());
-                    return Ok(Some(Location {
-                        lat: row.lat,
-                        lon: row.lon,
-                        precision: Precision::Postcode,
-                        nation: territory.and_then(Territory::nation),
-                        territory,
-                        source: "postcodes",
-                        query: pc.to_string(),
-                        terminated: Some(row.terminated),
-                        note: row
-                            .terminated
-                            .then(|| "this postcode is no longer in use; its last known location is shown".to_string()),
-                    }));
+                    return Ok(Some(postcode_location(
+                        pc.as_str(),
+                        row.lat,
+                        row.lon,
+                        territory_of(row.nation.as_deref()),
+                        row.terminated,
+                    )));
                 }
             }
             if let Some(outcode) = q.outcode() {
                 if let Some(row) = c.find_district(outcode)? {
-                    let territory = row.nation.as_deref().and_then(|n| Territory::parse(n).ok());
-                    return Ok(Some(Location {
-                        lat: row.lat,
-                        lon: row.lon,
-                        precision: Precision::District,
-                        nation: territory.and_then(Territory::nation),
-                        territory,
-                        source: "postcodes",
-                        query: outcode.to_string(),
-                        terminated: None,
-                        note: matches!(q, PostcodeQuery::Full(_)).then(|| {
-                            format!("this postcode is not in the postcode table; the centre of the {outcode} district is used")
-                        }),
-                    }));
+                    return Ok(Some(district_location(
+                        &q,
+                        outcode,
+                        row.lat,
+                        row.lon,
+                        territory_of(row.nation.as_deref()),
+                    )));
                 }
             }
             Ok(None)

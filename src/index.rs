@@ -3,7 +3,8 @@
 //! on an import and never see half of two versions.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
 use diesel::Connection;
@@ -16,6 +17,7 @@ use crate::dataset::{
 use crate::db::{Database, DbError, Storage};
 use crate::domain::{Coordinates, Nation, Territory};
 use crate::figures::FigureQuery;
+use crate::geocode::memory::PostcodeIndex;
 use crate::views::{CentreView, RegistryView, Shared, TopicSummaryView};
 use crate::with_connection;
 
@@ -42,6 +44,9 @@ pub struct Snapshot {
     registry_views: BTreeMap<Nation, Shared<RegistryView>>,
     /// Each postcode area's centre as a unit vector, with the area's key in `areas`.
     area_points: Vec<([f64; 3], String)>,
+    /// The postcode and district tables, when `serve` holds them in memory (shared by the
+    /// snapshots of the same postcode import).
+    pub postcodes: Option<Arc<PostcodeIndex>>,
 }
 
 /// How much further than the nearest postcode area centre another area centre may be and still
@@ -137,6 +142,7 @@ impl Snapshot {
             referral_rules,
             areas: areas.into_iter().map(|a| (a.area.clone(), a)).collect(),
             stats,
+            postcodes: None,
         };
         snapshot.registry_views = snapshot
             .registries
@@ -281,13 +287,38 @@ impl Snapshot {
 /// The snapshot currently served; swapped whole after each applied import.
 pub struct Directory {
     current: ArcSwap<Snapshot>,
+    /// Set by `serve`: snapshots carry the postcode tables in memory.
+    postcodes_in_memory: AtomicBool,
+    /// One reload at a time (the version poller and an admin import may both ask).
+    reloading: Mutex<()>,
 }
 
 impl Directory {
     pub fn new(snapshot: Snapshot) -> Self {
         Self {
             current: ArcSwap::from_pointee(snapshot),
+            postcodes_in_memory: AtomicBool::new(false),
+            reloading: Mutex::new(()),
         }
+    }
+
+    /// From now on, hold the postcode and district tables in memory, and read them now.
+    /// Until this returns, postcodes are looked up in the database.
+    pub fn keep_postcodes_in_memory(&self, db: &Database) -> Result<(), DbError> {
+        let _one = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
+        self.postcodes_in_memory.store(true, Ordering::SeqCst);
+        let started = std::time::Instant::now();
+        let index = Arc::new(PostcodeIndex::load(db)?);
+        let mut snapshot = Snapshot::load(db)?;
+        tracing::info!(
+            postcodes = index.len(),
+            megabytes = index.bytes() / 1_000_000,
+            seconds = started.elapsed().as_secs_f64(),
+            "postcode table held in memory"
+        );
+        snapshot.postcodes = Some(index);
+        self.replace(snapshot);
+        Ok(())
     }
 
     /// The snapshot to answer one request from (hold it for the whole request).
@@ -302,11 +333,28 @@ impl Directory {
     /// Reload from the database when its version differs from the one served.
     /// Returns the new version if it changed.
     pub fn refresh_if_changed(&self, db: &Database) -> Result<Option<i64>, DbError> {
+        let _one = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
         let stored = db.directory_version()?;
         if stored == self.snapshot().version {
             return Ok(None);
         }
-        let snapshot = Snapshot::load(db)?;
+        let mut snapshot = Snapshot::load(db)?;
+        if self.postcodes_in_memory.load(Ordering::SeqCst) {
+            let held = self.snapshot().postcodes.clone();
+            let stamp = PostcodeIndex::stamp_of(db)?;
+            match held {
+                Some(index) if index.stamp() == stamp => snapshot.postcodes = Some(index),
+                held => {
+                    // The postcode tables changed. Serve the new version from the database
+                    // while the new tables are read, so the old and new are never both held.
+                    drop(held);
+                    self.replace(snapshot);
+                    let index = Arc::new(PostcodeIndex::load(db)?);
+                    snapshot = Snapshot::load(db)?;
+                    snapshot.postcodes = Some(index);
+                }
+            }
+        }
         let version = snapshot.version;
         self.replace(snapshot);
         Ok(Some(version))

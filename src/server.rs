@@ -77,6 +77,13 @@ pub async fn serve(settings: Settings, poll: Duration) -> anyhow::Result<()> {
         .await
         .context("start-up task failed")??;
     spawn_version_poller(db.clone(), directory.clone(), poll);
+    // Postcodes are looked up in the database until the tables are in memory.
+    let (memory_db, memory_directory) = (db.clone(), directory.clone());
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = memory_directory.keep_postcodes_in_memory(&memory_db) {
+            tracing::warn!(error = %e, "could not hold the postcode table in memory; the database answers");
+        }
+    });
     let app = Application::build(settings.clone(), db, directory)
         .with_context(|| format!("binding {}", settings.bind))?;
     tracing::info!(address = %settings.bind, port = app.port(), "listening");

@@ -313,3 +313,9 @@ fn files_are_fetched_from_urls_within_the_limits() {
     assert_eq!(centres.code, 0, "{centres:?}");
     assert!(centres.stdout.contains("rows valid; applied"));
 }
+
+/// `serve` holds the postcode tables in memory; the command line asks the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postcode_table_in_memory_answers_as_the_database_does_and_follows_imports() {
+    suite::postcodes_in_memory_match_the_database(&TestDb::sqlite()).await;
+}

@@ -39,6 +39,12 @@ fn postgres_postcode_directory_loads_and_replaces() {
     suite::postcode_directory_loads(&db);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_postcodes_in_memory_match_the_database() {
+    let Some(db) = TestDb::postgres() else { return };
+    suite::postcodes_in_memory_match_the_database(&db).await;
+}
+
 const TOKEN: &str = "0123456789abcdef0123";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -187,11 +187,15 @@ impl TestServer {
 
     pub async fn start_with(settings: Settings) -> Self {
         let prepared = settings.clone();
-        let (db, directory) =
-            tokio::task::spawn_blocking(move || centre_directory::server::prepare(&prepared))
-                .await
-                .unwrap()
-                .expect("prepare");
+        // As `serve` does: postcodes held in memory (the command line asks the database).
+        let (db, directory) = tokio::task::spawn_blocking(move || {
+            let (db, directory) = centre_directory::server::prepare(&prepared)?;
+            directory.keep_postcodes_in_memory(&db)?;
+            anyhow::Ok((db, directory))
+        })
+        .await
+        .unwrap()
+        .expect("prepare");
         let app =
             centre_directory::http::Application::build(settings, db.clone(), directory.clone())
                 .expect("bind");

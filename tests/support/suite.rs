@@ -272,3 +272,74 @@ pub fn postcode_directory_loads(db: &TestDb) {
     assert_eq!(history[0]["rows_total"], 9);
     assert_eq!(history[0]["source"], "standard input");
 }
+
+/// `serve` holds the postcode tables in memory; the command line asks the database. Both must
+/// give the same answer to every kind of postcode question, and the memory must follow imports.
+pub async fn postcodes_in_memory_match_the_database(db: &TestDb) {
+    let onspd = postcode_fixture("onspd_sample.csv");
+    json_report(&db.cli(&["import", "postcodes", &onspd, "--json"]));
+    let server = super::TestServer::start(db).await;
+    let held = server
+        .directory
+        .snapshot()
+        .postcodes
+        .clone()
+        .expect("held in memory");
+    assert_eq!(held.len(), 10);
+
+    // Found, terminated, a district, a full postcode known only by its district, a sector,
+    // Wales, a Crown Dependency, a row skipped for having no location, an unknown district.
+    for q in [
+        "ls97tf", "LS1 9ZZ", "LS1", "LS1 3XX", "LS9 7", "CF14 4XW", "GY1 3NS", "LS99 1AA",
+        "EC1A 1BB", "EC2A 9ZZ",
+    ] {
+        let cli = nearest_json(db, q);
+        let path = format!(
+            "/api/v1/centres/nearest?postcode={}&limit=3",
+            q.replace(' ', "%20")
+        );
+        let (status, api) = server.get_json(&path).await;
+        assert_eq!(status, 200, "{q}: {api}");
+        assert_eq!(api["location"], cli["location"], "{q}");
+        assert_eq!(api["results"], cli["results"], "{q}");
+        assert_eq!(api["registry"], cli["registry"], "{q}");
+    }
+    let (_, exact) = server.get_json("/api/v1/geocode?postcode=LS9%207TF").await;
+    assert_eq!(exact["location"]["precision"], "postcode");
+    assert_eq!(exact["location"]["lat"], 53.807296);
+
+    // Another dataset changes: the new snapshot shares the same postcode tables.
+    let centres = std::fs::read_to_string(super::data_dir().join("centres.csv")).unwrap();
+    let fewer: String = centres.lines().take(60).map(|l| format!("{l}\n")).collect();
+    let out = db.cli_with_stdin(&["import", "centres", "-"], Some(fewer.as_bytes()));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(server
+        .directory
+        .refresh_if_changed(&server.db)
+        .unwrap()
+        .is_some());
+    let after = server.directory.snapshot();
+    assert!(std::sync::Arc::ptr_eq(
+        &held,
+        after.postcodes.as_ref().unwrap()
+    ));
+    drop(after);
+
+    // The postcode table is replaced: the memory follows.
+    let nspl = std::fs::read(postcode_fixture("nspl_sample.csv")).unwrap();
+    json_report(&db.cli_with_stdin(&["import", "postcodes", "-", "--json"], Some(&nspl)));
+    assert!(server
+        .directory
+        .refresh_if_changed(&server.db)
+        .unwrap()
+        .is_some());
+    let replaced = server.directory.snapshot().postcodes.clone().unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&held, &replaced));
+    assert_eq!(replaced.len(), 9);
+    let (_, gone) = server
+        .get_json("/api/v1/centres/nearest?postcode=EC1A%201BB")
+        .await;
+    assert_eq!(gone["location"]["precision"], "area");
+    assert_eq!(gone["location"], nearest_json(db, "EC1A 1BB")["location"]);
+    server.stop().await;
+}

@@ -110,8 +110,9 @@ serve() {
     # Rate limiting is off: the load comes from one address on purpose.
     DATABASE_URL="$1" BIND="127.0.0.1:$PORT" GEOCODER=off RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn "$BIN" serve &
     SERVER_PID=$!
-    for _ in $(seq 1 100); do
-        curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && return 0
+    # Ready, with the postcode table read into memory (it is read in the background).
+    for _ in $(seq 1 300); do
+        curl -fs "http://127.0.0.1:$PORT/readyz" 2>/dev/null | grep -q '"postcodes_in_memory":[0-9]' && return 0
         sleep 0.2
     done
     echo "server did not start" >&2; exit 1

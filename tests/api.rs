@@ -15,6 +15,8 @@ async fn health_and_readiness() {
     assert_eq!(status, 200);
     assert_eq!(body["database"], "sqlite");
     assert!(body["centres"].as_u64().unwrap() > 80);
+    // The postcode table (empty here) is held in memory, as in `serve`.
+    assert_eq!(body["postcodes_in_memory"], 0);
 }
 
 #[tokio::test]

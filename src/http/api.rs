@@ -43,6 +43,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
         "database": state.db.backend_name(),
         "dataset": {"version": snapshot.version, "stored_version": version},
         "centres": snapshot.centres().len(),
+        "postcodes_in_memory": snapshot.postcodes.as_ref().map(|p| p.len()),
     })))
 }
 

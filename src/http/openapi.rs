@@ -122,6 +122,9 @@ pub struct Ready {
     dataset: ReadyDataset,
     /// Centres loaded.
     centres: usize,
+    /// Postcodes held in memory for lookups; null while the database answers them (at start,
+    /// and for a moment after a postcode import).
+    postcodes_in_memory: Option<usize>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -89,7 +89,7 @@ fn territory_code(nation: Option<&str>) -> u8 {
         .map_or(0, |i| i as u8 + 1)
 }
 
-fn territory_of(code: u8) -> Option<Territory> {
+fn territory_from_code(code: u8) -> Option<Territory> {
     match code & !TERMINATED {
         0 => None,
         i => Territory::ALL.get(usize::from(i) - 1).copied(),
@@ -175,7 +175,7 @@ impl PostcodeIndex {
                 let found = Found {
                     lat,
                     lon,
-                    territory: territory_of(territory_code(nation.as_deref())),
+                    territory: nation.as_deref().and_then(|n| Territory::parse(n).ok()),
                     terminated: false,
                 };
                 (outcode, found)
@@ -200,7 +200,7 @@ impl PostcodeIndex {
         Some(Found {
             lat: degrees((e >> 32) as u32 as i32),
             lon: degrees(e as u32 as i32),
-            territory: territory_of(flags),
+            territory: territory_from_code(flags),
             terminated: flags & TERMINATED != 0,
         })
     }
@@ -310,7 +310,7 @@ mod tests {
         for v in [53.807296, -1.520264, 60.8, -8.2, 49.9, 0.0, -0.000001] {
             assert_eq!(degrees(micro(v)), v);
         }
-        assert_eq!(territory_of(territory_code(Some("atlantis"))), None);
-        assert_eq!(territory_of(territory_code(None)), None);
+        assert_eq!(territory_from_code(territory_code(Some("atlantis"))), None);
+        assert_eq!(territory_from_code(territory_code(None)), None);
     }
 }

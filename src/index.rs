@@ -307,18 +307,23 @@ impl Directory {
     pub fn keep_postcodes_in_memory(&self, db: &Database) -> Result<(), DbError> {
         let _one = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
         self.postcodes_in_memory.store(true, Ordering::SeqCst);
+        self.replace(Self::load_with_postcodes(db)?);
+        Ok(())
+    }
+
+    /// Read the postcode tables into memory, then the snapshot that will carry them.
+    fn load_with_postcodes(db: &Database) -> Result<Snapshot, DbError> {
         let started = std::time::Instant::now();
         let index = Arc::new(PostcodeIndex::load(db)?);
-        let mut snapshot = Snapshot::load(db)?;
         tracing::info!(
             postcodes = index.len(),
             megabytes = index.bytes() / 1_000_000,
             seconds = started.elapsed().as_secs_f64(),
             "postcode table held in memory"
         );
+        let mut snapshot = Snapshot::load(db)?;
         snapshot.postcodes = Some(index);
-        self.replace(snapshot);
-        Ok(())
+        Ok(snapshot)
     }
 
     /// The snapshot to answer one request from (hold it for the whole request).
@@ -349,9 +354,7 @@ impl Directory {
                     // while the new tables are read, so the old and new are never both held.
                     drop(held);
                     self.replace(snapshot);
-                    let index = Arc::new(PostcodeIndex::load(db)?);
-                    snapshot = Snapshot::load(db)?;
-                    snapshot.postcodes = Some(index);
+                    snapshot = Self::load_with_postcodes(db)?;
                 }
             }
         }

@@ -10,9 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS="${ROWS:-2700000}"
-# Which parts to run (default all): spatial (criterion), postgres (the PostgreSQL import), http.
+# Which parts to run (default all): spatial (criterion), answer (criterion: one nearest answer
+# in process), postgres (the PostgreSQL import), http.
 # The SQLite import always runs: the HTTP part serves the database it makes.
-PARTS="${PARTS:-spatial postgres http}"
+PARTS="${PARTS:-spatial answer postgres http}"
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 PG_ADMIN="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 PG_BASE="${PG_ADMIN%/*}"
@@ -54,6 +55,22 @@ PY
 
 fi
 
+if part answer; then
+log "one nearest answer in process: criterion"
+cargo bench --bench answer --quiet -- --noplot >&2
+python3 - "$RESULTS" <<'PY'
+import json, sys
+out = open(sys.argv[1], "a")
+def median(name):
+    with open(f"target/criterion/answer/{name}/new/estimates.json") as f:
+        return json.load(f)["median"]["point_estimate"] / 1000.0  # µs
+for name, what in (("locate_point", "locate a point (its nation)"), ("build", "build the answer (R-tree, views, links)"),
+                   ("write_json", "write it as JSON"), ("whole", "all three")):
+    out.write(f"nearest answer in process, shipped data: {what}\t{median(name):.2f}\t\tµs (median, 1 000 points)\n")
+out.write(f"nearest answer in process, all three, with a second thread doing the same\t{median('whole_contended'):.2f}\t{median('whole'):.2f}\tµs (median; baseline: alone)\n")
+PY
+fi
+
 log "synthetic ONSPD-shaped file, $ROWS rows"
 "$PWD/target/release/examples/synthetic_onspd" "$ROWS" "$WORK/onspd.csv" "$WORK/baseline.csv"
 loaded_expected=$(($(wc -l < "$WORK/baseline.csv") - 1))
@@ -85,16 +102,24 @@ record "import into PostgreSQL, peak memory" "$((pg_ours_kb / 1024))" "$((pg_bas
 
 fi
 
-# One wrk run: prints "requests/s p99_ms errors".
+# CPU time (user + system, in clock ticks) a process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# One wrk run: prints "requests/s p99_ms errors server_cpu_µs_per_request". The server is
+# CPU_PID (default SERVER_PID); its CPU time is read before and after the run.
 load() {
     local script=()
     [ -n "${2:-}" ] && script=(-s "$2")
     local header=()
     [ -n "${ACCEPT_ENCODING:-}" ] && header=(-H "Accept-Encoding: $ACCEPT_ENCODING")
+    local pid="${CPU_PID:-$SERVER_PID}" before after
+    before=$(cpu_ticks "$pid")
     wrk -t2 -c32 -d"${ROUND_SECONDS:-10}s" --latency "${header[@]}" "${script[@]}" "http://127.0.0.1:$PORT$1" > "$WORK/wrk.txt"
-    python3 - "$WORK/wrk.txt" <<'PY'
+    after=$(cpu_ticks "$pid")
+    python3 - "$WORK/wrk.txt" "$((after - before))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
+ticks, hz = int(sys.argv[2]), int(sys.argv[3])
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
 m = re.search(r"99%\s+([\d.]+)(us|ms|s)", t)
 p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
@@ -102,7 +127,8 @@ errors = 0
 for pat in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"):
     for g in re.findall(pat, t):
         errors += sum(int(x) for x in (g if isinstance(g, tuple) else (g,)))
-print(f"{rps:.0f} {p99:.2f} {errors}")
+requests = int(re.search(r"(\d+) requests in", t).group(1))
+print(f"{rps:.0f} {p99:.2f} {errors} {ticks / hz * 1e6 / max(requests, 1):.1f}")
 PY
 }
 
@@ -138,7 +164,7 @@ BARE_PORT=$((PORT + 1))
 "$PWD/target/release/examples/wire_ceiling" "127.0.0.1:$BARE_PORT" &
 BARE_PID=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$BARE_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-declare -A RPS P99 ERR
+declare -A RPS P99 ERR CPU
 names=(healthz fixed points postcodes static gzip bare_healthz bare_bytes)
 for round in $(seq 1 "$ROUNDS"); do
     for name in "${names[@]}"; do
@@ -149,12 +175,13 @@ for round in $(seq 1 "$ROUNDS"); do
             postcodes) result=$(POSTCODES_FILE="$WORK/postcodes.txt" load "/" bench/postcodes.lua) ;;
             static) result=$(load /static/site.css) ;;
             gzip) result=$(ACCEPT_ENCODING="gzip, deflate, br, zstd" load "/api/v1/centres/nearest?lat=53.8&lon=-1.55") ;;
-            bare_healthz) result=$(PORT=$BARE_PORT load /healthz) ;;
-            bare_bytes) result=$(PORT=$BARE_PORT load "/bytes/$answer_bytes") ;;
+            bare_healthz) result=$(PORT=$BARE_PORT CPU_PID=$BARE_PID load /healthz) ;;
+            bare_bytes) result=$(PORT=$BARE_PORT CPU_PID=$BARE_PID load "/bytes/$answer_bytes") ;;
         esac
-        read -r rps p99 err <<< "$result"
+        read -r rps p99 err cpu <<< "$result"
         RPS[$name]="${RPS[$name]:-} $rps"; P99[$name]="${P99[$name]:-} $p99"; ERR[$name]=$(( ${ERR[$name]:-0} + err ))
-        echo "round $round $name: $rps requests/s, p99 $p99 ms, errors $err" >&2
+        CPU[$name]="${CPU[$name]:-} $cpu"
+        echo "round $round $name: $rps requests/s, p99 $p99 ms, errors $err, server CPU $cpu µs a request" >&2
     done
 done
 full_rss=$(rss_mb)
@@ -173,11 +200,17 @@ b_rps=$(median ${RPS[bare_healthz]})
 record "bare actix-web (examples/wire_ceiling.rs): its /healthz" "$b_rps" "" "requests/s; p99 $(median ${P99[bare_healthz]}) ms; errors ${ERR[bare_healthz]}"
 record "bare actix-web: a constant $answer_bytes-byte answer (the size of a nearest answer), nothing computed" "$(median ${RPS[bare_bytes]})" "$b_rps" "requests/s vs its own /healthz: the most any handler sending this answer could reach; p99 $(median ${P99[bare_bytes]}) ms; errors ${ERR[bare_bytes]}"
 record "size of a nearest answer (5 results) beside /healthz" "$answer_bytes" "" "bytes (/healthz: $healthz_bytes bytes)"
+# Server CPU time a request (user + system, the kernel's TCP work included), from the same runs:
+# where the requests per second go.
+h_cpu=$(median ${CPU[healthz]})
+record "server CPU a request: nearest, one fixed lat/lon, beside /healthz" "$(median ${CPU[fixed]})" "$h_cpu" "µs of CPU a request (ratio: /healthz's share)"
+record "server CPU a request: nearest, 1 000 points, beside /healthz" "$(median ${CPU[points]})" "$h_cpu" "µs of CPU a request (ratio: /healthz's share)"
+record "server CPU a request: bare actix-web, the constant answer, beside its /healthz" "$(median ${CPU[bare_bytes]})" "$(median ${CPU[bare_healthz]})" "µs of CPU a request (ratio: /healthz's share)"
 record "serve peak memory under load, $ROWS postcodes loaded" "$full_rss" "100" "MB (target)"
 
 log "serve with the shipped data only"
 serve "$WORK/shipped.db"
-read -r s_rps s_p99 s_err < <(load "/api/v1/centres/nearest?lat=53.8&lon=-1.55")
+read -r s_rps s_p99 s_err s_cpu < <(load "/api/v1/centres/nearest?lat=53.8&lon=-1.55")
 shipped_rss=$(rss_mb)
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 record "serve peak memory under load, shipped data" "$shipped_rss" "100" "MB (target)"
@@ -196,7 +229,11 @@ with open(sys.argv[2], "w") as out:
         ratio = ""
         if base:
             o, b = float(ours), float(base)
-            if "µs" in unit:
+            if "share" in unit:
+                ratio = f"{b / o:.2f}"
+            elif "baseline: alone" in unit:
+                ratio = f"{o / b:.2f}× as long"
+            elif "µs" in unit:
                 ratio = f"{b / o:.0f}× faster"
             elif "MB" in unit:
                 ratio = f"{o / b:.2f}"

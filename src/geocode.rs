@@ -116,20 +116,7 @@ impl Geocoder {
         place: Place,
     ) -> Result<Location, GeocodeError> {
         match place {
-            Place::Point(c) => {
-                let territory = snapshot.territory_of_point(c);
-                Ok(Location {
-                    lat: c.lat(),
-                    lon: c.lon(),
-                    precision: Precision::Point,
-                    nation: territory.and_then(Territory::nation),
-                    territory,
-                    source: "point",
-                    query: format!("{:.5},{:.5}", c.lat(), c.lon()),
-                    terminated: None,
-                    note: territory.map(|_| POINT_NATION_NOTE.to_string()),
-                })
-            }
+            Place::Point(c) => Ok(Location::at_point(snapshot, c)),
             Place::Postcode(q) => self.locate_postcode(db, snapshot, q).await,
             Place::Text(text) => match PostcodeQuery::parse(&text) {
                 Some(q) if snapshot.areas.contains_key(q.area()) || is_full(&q) => {
@@ -325,6 +312,22 @@ fn online_key(q: &PostcodeQuery) -> Option<String> {
 }
 
 impl Location {
+    /// A point as given: its nation is that of every postcode area around it.
+    pub fn at_point(snapshot: &Snapshot, c: Coordinates) -> Self {
+        let territory = snapshot.territory_of_point(c);
+        Location {
+            lat: c.lat(),
+            lon: c.lon(),
+            precision: Precision::Point,
+            nation: territory.and_then(Territory::nation),
+            territory,
+            source: "point",
+            query: format!("{:.5},{:.5}", c.lat(), c.lon()),
+            terminated: None,
+            note: territory.map(|_| POINT_NATION_NOTE.to_string()),
+        }
+    }
+
     fn with_area_defaults(mut self, nation: Option<Nation>, territory: Option<Territory>) -> Self {
         if self.territory.is_none() {
             self.territory = territory;

@@ -239,46 +239,43 @@ pub struct StatisticsList {
 }
 
 /// A view built and serialised once per snapshot and shared by every answer that includes it:
-/// it serialises by copying its JSON, and reads as the view itself (for the pages).
-pub struct Shared<T> {
-    view: Arc<T>,
-    json: Arc<serde_json::value::RawValue>,
+/// it serialises by copying its JSON, and reads as the view itself (for the pages). The view
+/// and its JSON share one allocation and one reference count.
+pub struct Shared<T>(Arc<SharedInner<T>>);
+
+struct SharedInner<T> {
+    view: T,
+    json: Box<serde_json::value::RawValue>,
 }
 
 impl<T> Clone for Shared<T> {
     fn clone(&self) -> Self {
-        Self {
-            view: self.view.clone(),
-            json: self.json.clone(),
-        }
+        Self(self.0.clone())
     }
 }
 
 impl<T: Serialize> Shared<T> {
     pub fn new(view: T) -> Self {
         let json = serde_json::value::to_raw_value(&view).expect("views serialise");
-        Self {
-            view: Arc::new(view),
-            json: Arc::from(json),
-        }
+        Self(Arc::new(SharedInner { view, json }))
     }
 }
 
 impl<T> std::ops::Deref for Shared<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.view
+        &self.0.view
     }
 }
 
 impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.view.fmt(f)
+        self.0.view.fmt(f)
     }
 }
 
 impl<T> Serialize for Shared<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.json.serialize(s)
+        self.0.json.serialize(s)
     }
 }

@@ -16,6 +16,9 @@ use super::AppState;
 /// How long shared caches and browsers may reuse an answer without asking again.
 pub const MAX_AGE_SECS: u32 = 60;
 
+/// The `Cache-Control` of every public answer (`MAX_AGE_SECS`; a unit test keeps them together).
+const CACHE_CONTROL: &str = "public, max-age=60";
+
 /// The weak tag of a request at a directory version: `W/"v<version>-<hash of path and query>"`.
 pub fn etag(version: i64, path: &str, query: &str) -> String {
     let mut hasher = Sha256::new();
@@ -23,8 +26,8 @@ pub fn etag(version: i64, path: &str, query: &str) -> String {
     hasher.update(b"?");
     hasher.update(query.as_bytes());
     let digest = hasher.finalize();
-    let short: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("W/\"v{version}-{short}\"")
+    let short = u64::from_be_bytes(digest[..8].try_into().expect("a SHA-256 has 32 bytes"));
+    format!("W/\"v{version}-{short:016x}\"")
 }
 
 /// Does an `If-None-Match` header name this tag? (Weak comparison, as RFC 9110 asks for GET.)
@@ -54,7 +57,7 @@ pub async fn conditional_get(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let tag = etag(version, req.path(), req.query_string());
-    let cache_control = format!("public, max-age={MAX_AGE_SECS}");
+    let cache_control = HeaderValue::from_static(CACHE_CONTROL);
     let fresh = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -73,9 +76,7 @@ pub async fn conditional_get(
         if let Ok(value) = HeaderValue::from_str(&tag) {
             headers.insert(header::ETAG, value);
         }
-        if let Ok(value) = HeaderValue::from_str(&cache_control) {
-            headers.insert(header::CACHE_CONTROL, value);
-        }
+        headers.insert(header::CACHE_CONTROL, cache_control);
     }
     Ok(res.map_into_boxed_body())
 }
@@ -91,6 +92,24 @@ mod tests {
         assert_ne!(a, etag(4, "/api/v1/centres", "kind=tya_unit"));
         assert_ne!(a, etag(3, "/api/v1/centres", "kind=cancer_centre"));
         assert!(a.starts_with("W/\"v3-"));
+    }
+
+    #[test]
+    fn tags_are_the_first_eight_bytes_of_the_sha256_in_hex() {
+        let digest = Sha256::digest(b"/api/v1/centres/nearest?postcode=LS9");
+        let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            etag(7, "/api/v1/centres/nearest", "postcode=LS9"),
+            format!("W/\"v7-{hex}\"")
+        );
+        // Leading zero bytes keep their digits.
+        let tag = etag(1, "/a", "b");
+        assert_eq!(tag.len(), "W/\"v1-\"".len() + 16, "{tag}");
+    }
+
+    #[test]
+    fn cache_control_says_max_age_secs() {
+        assert_eq!(CACHE_CONTROL, format!("public, max-age={MAX_AGE_SECS}"));
     }
 
     #[test]

@@ -7,6 +7,8 @@
 
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use centre_directory::answer::{Filters, NearestAnswer};
 use centre_directory::config::DatabaseUrl;
@@ -46,6 +48,15 @@ fn shipped_snapshot() -> (tempfile::TempDir, Snapshot) {
     (dir, snapshot)
 }
 
+/// Everything the nearest endpoint does for a point, bar HTTP: locate, build, write JSON.
+fn answer_json(snapshot: &Snapshot, point: Coordinates, filters: &Filters) -> Vec<u8> {
+    let location = Location::at_point(snapshot, point);
+    let answer = NearestAnswer::build(snapshot, location, filters);
+    let mut body = Vec::with_capacity(16 * 1024);
+    serde_json::to_writer(&mut body, &answer).expect("json");
+    body
+}
+
 fn answer(c: &mut Criterion) {
     let (_dir, snapshot) = shipped_snapshot();
     let points = points(1000);
@@ -82,16 +93,12 @@ fn answer(c: &mut Criterion) {
         })
     });
     group.bench_function("whole", |b| {
-        b.iter(|| {
-            let location = Location::at_point(&snapshot, black_box(points[next()]));
-            let answer = NearestAnswer::build(&snapshot, location, &filters);
-            let mut body = Vec::with_capacity(16 * 1024);
-            serde_json::to_writer(&mut body, &answer).expect("json");
-            body
-        })
+        b.iter(|| answer_json(&snapshot, black_box(points[next()]), &filters))
     });
-    let snapshot = std::sync::Arc::new(snapshot);
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The same while another thread builds answers from the same snapshot, as the server's
+    // workers do: the shared views' reference counts are then touched from both.
+    let snapshot = Arc::new(snapshot);
+    let stop = Arc::new(AtomicBool::new(false));
     let bg = {
         let (snapshot, stop, filters, points) = (
             snapshot.clone(),
@@ -101,27 +108,17 @@ fn answer(c: &mut Criterion) {
         );
         std::thread::spawn(move || {
             let mut j = 0;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            while !stop.load(Ordering::Relaxed) {
                 j = (j + 7) % 1000;
-                let location = Location::at_point(&snapshot, points[j]);
-                let answer = NearestAnswer::build(&snapshot, location, &filters);
-                let mut body = Vec::with_capacity(16 * 1024);
-                serde_json::to_writer(&mut body, &answer).expect("json");
-                black_box(body);
+                black_box(answer_json(&snapshot, points[j], &filters));
             }
         })
     };
     group.bench_function("whole_contended", |b| {
-        b.iter(|| {
-            let location = Location::at_point(&snapshot, black_box(points[next()]));
-            let answer = NearestAnswer::build(&snapshot, location, &filters);
-            let mut body = Vec::with_capacity(16 * 1024);
-            serde_json::to_writer(&mut body, &answer).expect("json");
-            body
-        })
+        b.iter(|| answer_json(&snapshot, black_box(points[next()]), &filters))
     });
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    bg.join().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    bg.join().expect("the second thread ends");
     group.finish();
 }
 

@@ -162,18 +162,38 @@ async fn not_found(
     )))
 }
 
-/// A `200` JSON answer serialised into a buffer of `capacity` bytes, for large answers that
-/// would otherwise be copied as the buffer grows.
-pub(crate) fn json_with_capacity<T: serde::Serialize>(
+/// A `200` JSON answer. A client that accepts gzip gets it compressed, with the shared views'
+/// compressed forms copied in rather than compressed again ([`crate::gzip`]); any other gets it
+/// plain, serialised into a buffer of `capacity` bytes (large answers would otherwise be copied
+/// as the buffer grows).
+pub(crate) fn json_answer<T: serde::Serialize>(
+    req: &actix_web::HttpRequest,
     value: &T,
     capacity: usize,
 ) -> actix_web::HttpResponse {
+    use actix_web::http::header;
+    let internal = |e: serde_json::Error| {
+        actix_web::ResponseError::error_response(&error::ApiError::Internal(e.into()))
+    };
+    if compression::wants_gzip(req.headers()) {
+        match crate::gzip::to_gzip_json(value) {
+            Ok((gz, plain_len)) if plain_len >= compression::MIN_LENGTH => {
+                return actix_web::HttpResponse::Ok()
+                    .content_type(header::ContentType::json())
+                    .insert_header((header::CONTENT_ENCODING, "gzip"))
+                    .insert_header((header::VARY, "accept-encoding"))
+                    .body(gz)
+            }
+            Ok(_) => {}
+            Err(e) => return internal(e),
+        }
+    }
     let mut body = Vec::with_capacity(capacity);
     match serde_json::to_writer(&mut body, value) {
         Ok(()) => actix_web::HttpResponse::Ok()
-            .content_type(actix_web::http::header::ContentType::json())
+            .content_type(header::ContentType::json())
             .body(body),
-        Err(e) => actix_web::ResponseError::error_response(&error::ApiError::Internal(e.into())),
+        Err(e) => internal(e),
     }
 }
 

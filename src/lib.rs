@@ -15,6 +15,7 @@ pub mod figures;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod geocode;
+pub mod gzip;
 pub mod http;
 pub mod import;
 pub mod index;

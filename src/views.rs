@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::dataset::{Centre, Registry, TreatmentTopic};
 use crate::domain::{CentreKind, Nation, Service, TyaRole, Vocabulary};
 use crate::figures::{figures_for, FigureQuery, FigureView};
+use crate::gzip::PackedJson;
 use crate::index::Snapshot;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -239,13 +240,13 @@ pub struct StatisticsList {
 }
 
 /// A view built and serialised once per snapshot and shared by every answer that includes it:
-/// it serialises by copying its JSON, and reads as the view itself (for the pages). The view
-/// and its JSON share one allocation and one reference count.
+/// it serialises by copying its JSON (or, in a gzip answer, its JSON compressed once: see
+/// [`crate::gzip`]), and reads as the view itself (for the pages).
 pub struct Shared<T>(Arc<SharedInner<T>>);
 
 struct SharedInner<T> {
     view: T,
-    json: Box<serde_json::value::RawValue>,
+    json: Arc<PackedJson>,
 }
 
 impl<T> Clone for Shared<T> {
@@ -257,7 +258,10 @@ impl<T> Clone for Shared<T> {
 impl<T: Serialize> Shared<T> {
     pub fn new(view: T) -> Self {
         let json = serde_json::value::to_raw_value(&view).expect("views serialise");
-        Self(Arc::new(SharedInner { view, json }))
+        Self(Arc::new(SharedInner {
+            view,
+            json: Arc::new(PackedJson::new(json)),
+        }))
     }
 }
 
@@ -276,6 +280,7 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T> {
 
 impl<T> Serialize for Shared<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.json.serialize(s)
+        self.0.json.offer();
+        self.0.json.raw().serialize(s)
     }
 }

@@ -6,7 +6,8 @@
 //! sent, so here each worker thread keeps one gzip compressor and resets it between answers, and
 //! the compressed answer goes out with its length in one write (bodies over 64 kB are compressed
 //! on the blocking pool instead). Bodies that are streamed, already encoded, small or not text
-//! pass through untouched.
+//! pass through untouched. The largest answers (nearest, referrals) arrive here already
+//! compressed, with their shared parts compressed once per snapshot ([`crate::gzip`]).
 
 use std::cell::RefCell;
 
@@ -17,7 +18,7 @@ use actix_web::middleware::Next;
 use flate2::{Compress, Compression, FlushCompress, Status};
 
 /// Below this, gzip saves too little to be worth its time.
-const MIN_LENGTH: usize = 1024;
+pub(crate) const MIN_LENGTH: usize = 1024;
 /// Above this (the API documentation's scripts, a large export), compressing takes
 /// milliseconds, so it is done on the blocking thread pool rather than holding up the worker.
 const INLINE_MAX: usize = 64 * 1024;
@@ -43,6 +44,14 @@ pub fn accepts_gzip(accept_encoding: &str) -> bool {
         }
     }
     star
+}
+
+/// Does this request accept gzip?
+pub fn wants_gzip(headers: &header::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(accepts_gzip)
 }
 
 /// Text worth compressing: JSON (plain, problem, GeoJSON), HTML, CSS, JavaScript, CSV, plain.
@@ -89,11 +98,7 @@ pub async fn compress(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let wants_gzip = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(accepts_gzip);
+    let wants_gzip = wants_gzip(req.headers());
     let mut res = next.call(req).await?.map_into_boxed_body();
     let eligible = res
         .headers()

@@ -220,7 +220,7 @@ pub async fn nearest(
                 "dataset": answer.dataset,
             })));
     }
-    Ok(super::json_with_capacity(&answer, 16 * 1024))
+    Ok(super::json_answer(&req, &answer, 16 * 1024))
 }
 
 /// What the service understands a postcode, outcode, place or point to be: where, how

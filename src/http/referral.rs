@@ -56,7 +56,8 @@ pub async fn referral(
     let place = place_from(&params)?;
     let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;
-    Ok(super::json_with_capacity(
+    Ok(super::json_answer(
+        &req,
         &ReferralAnswer::build(&snapshot, location, age, condition, limit),
         16 * 1024,
     ))

@@ -3,7 +3,8 @@
 # nearest endpoint under wrk (2 threads, 64 connections) while the admin API replaces the
 # centres dataset every 3 seconds, alternating two versions. Prints the requests served, the
 # failures (non-2xx answers and socket errors), and the server's resident memory at the start,
-# every 10 s and at the end. SECONDS_TOTAL sets the length (default 60).
+# every 10 s and at the end. SECONDS_TOTAL sets the length (default 60); ACCEPT_ENCODING (say
+# gzip) asks for compressed answers, as browsers do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TOTAL="${SECONDS_TOTAL:-60}"
@@ -23,7 +24,9 @@ rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$SERVER_PID/status"; }
 head -n 41 data/centres.csv > "$WORK/small.csv"
 start_rss=$(rss)
 
-wrk -t2 -c64 -d"${SECONDS_TOTAL}s" --latency \
+header=()
+[ -n "${ACCEPT_ENCODING:-}" ] && header=(-H "Accept-Encoding: $ACCEPT_ENCODING")
+wrk -t2 -c64 -d"${SECONDS_TOTAL}s" --latency "${header[@]}" \
     "http://127.0.0.1:$PORT/api/v1/centres/nearest?lat=53.8&lon=-1.55" > "$WORK/wrk.txt" &
 WRK_PID=$!
 imports=0; import_failures=0; samples=""

@@ -180,7 +180,8 @@ impl From<&Snapshot> for DatasetView {
 /// `GET /api/v1/centres`: one page of centres.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CentreList {
-    pub results: Vec<CentreView>,
+    #[schema(value_type = Vec<CentreView>)]
+    pub results: Vec<Shared<CentreView>>,
     /// Centres matching the filters, on every page.
     pub total: usize,
     pub limit: usize,
@@ -199,7 +200,8 @@ pub struct CentreDetail {
 /// `GET /api/v1/registries`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistryList {
-    pub results: Vec<RegistryView>,
+    #[schema(value_type = Vec<RegistryView>)]
+    pub results: Vec<Shared<RegistryView>>,
     pub total: usize,
     pub dataset: DatasetView,
 }
@@ -214,7 +216,8 @@ pub struct RegistryDetail {
 /// `GET /api/v1/treatment`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TopicList {
-    pub results: Vec<TopicSummaryView>,
+    #[schema(value_type = Vec<TopicSummaryView>)]
+    pub results: Vec<Shared<TopicSummaryView>>,
     pub total: usize,
     pub dataset: DatasetView,
 }

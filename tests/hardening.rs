@@ -264,6 +264,30 @@ async fn answers_are_gzipped_for_clients_that_accept_it_and_only_then() {
     assert!(packed_referral.len() < plain_referral.len());
     assert_eq!(gunzip(&packed_referral), plain_referral.to_vec());
 
+    // Lists are written the same way; a large one (every centre) is compressed whole, which
+    // finds what the many alike records share.
+    for list in [
+        "/api/v1/treatment",
+        "/api/v1/registries",
+        "/api/v1/centres?limit=10",
+        "/api/v1/centres?limit=1000",
+    ] {
+        let plain = get(None, list).await.unwrap().bytes().await.unwrap();
+        let packed = get(Some("gzip"), list).await.unwrap();
+        assert_eq!(packed.headers()["content-encoding"], "gzip", "{list}");
+        let packed = packed.bytes().await.unwrap();
+        assert_eq!(gunzip(&packed), plain.to_vec(), "{list}");
+        if list.ends_with("1000") {
+            assert!(plain.len() > 64 * 1024, "{}", plain.len());
+            assert!(
+                packed.len() * 3 < plain.len(),
+                "{list}: {} of {}",
+                packed.len(),
+                plain.len()
+            );
+        }
+    }
+
     // Refused with q=0, or not offered: sent as it is.
     for accept in ["gzip;q=0, br", "identity", "br"] {
         let r = get(Some(accept), path).await.unwrap();

@@ -12,7 +12,7 @@ use crate::domain::{CentreKind, Nation, Service, Vocabulary};
 use crate::figures::FigureQuery;
 use crate::views::{
     CentreDetail, CentreList, CentreView, DatasetView, RegistryDetail, RegistryList, RegistryView,
-    StatisticsList, TopicDetail, TopicList, TopicSummaryView, TopicView,
+    StatisticsList, TopicDetail, TopicList, TopicView,
 };
 
 /// Liveness: the process answers.
@@ -87,13 +87,14 @@ pub async fn list_centres(
         ));
     }
     let snapshot = state.directory.snapshot();
-    let matching: Vec<_> = snapshot
+    let (positions, matching): (Vec<usize>, Vec<_>) = snapshot
         .centres()
         .iter()
-        .filter(|c| kind.is_none_or(|k| c.kind == k))
-        .filter(|c| nation.is_none_or(|n| c.nation == n))
-        .filter(|c| services.iter().all(|s| c.offers(*s)))
-        .collect();
+        .enumerate()
+        .filter(|(_, c)| kind.is_none_or(|k| c.kind == k))
+        .filter(|(_, c)| nation.is_none_or(|n| c.nation == n))
+        .filter(|(_, c)| services.iter().all(|s| c.offers(*s)))
+        .unzip();
     // Exports hold every matching centre (no pages).
     if format == "geojson" {
         return Ok(HttpResponse::Ok()
@@ -117,19 +118,24 @@ pub async fn list_centres(
             ))
             .body(bytes));
     }
-    let results: Vec<CentreView> = matching
+    // The views serialised (and, for gzip, compressed) once per snapshot.
+    let results = positions
         .iter()
         .skip(offset)
         .take(limit)
-        .map(|c| CentreView::from(*c))
+        .map(|&i| snapshot.centre_view(i))
         .collect();
-    Ok(HttpResponse::Ok().json(CentreList {
-        results,
-        total: matching.len(),
-        limit,
-        offset,
-        dataset: DatasetView::from(&*snapshot),
-    }))
+    Ok(super::json_answer(
+        &req,
+        &CentreList {
+            results,
+            total: matching.len(),
+            limit,
+            offset,
+            dataset: DatasetView::from(&*snapshot),
+        },
+        16 * 1024,
+    ))
 }
 
 /// One centre by id, with the cancer registry of its nation.
@@ -161,18 +167,22 @@ pub async fn get_centre(
 /// The cancer registries of the four UK nations.
 #[utoipa::path(tag = "registries", responses((status = 200, description = "The registries", body = RegistryList)))]
 #[get("/api/v1/registries")]
-pub async fn list_registries(state: web::Data<AppState>) -> HttpResponse {
+pub async fn list_registries(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let snapshot = state.directory.snapshot();
-    let results: Vec<RegistryView> = snapshot
+    let results: Vec<_> = snapshot
         .registries
-        .values()
-        .map(|r| RegistryView::new(r, &snapshot, &FigureQuery::default()))
+        .keys()
+        .filter_map(|nation| snapshot.registry_view(*nation, &FigureQuery::default()))
         .collect();
-    HttpResponse::Ok().json(RegistryList {
-        total: results.len(),
-        results,
-        dataset: DatasetView::from(&*snapshot),
-    })
+    super::json_answer(
+        &req,
+        &RegistryList {
+            total: results.len(),
+            results,
+            dataset: DatasetView::from(&*snapshot),
+        },
+        8 * 1024,
+    )
 }
 
 /// The cancer registry of one nation.
@@ -285,18 +295,19 @@ pub async fn list_treatment(
     let condition = params.one("condition")?.map(str::to_ascii_lowercase);
     let service = params.vocabulary::<Service>("service")?;
     let snapshot = state.directory.snapshot();
-    let results: Vec<TopicSummaryView> = snapshot
-        .topics
-        .iter()
-        .filter(|t| condition.as_ref().is_none_or(|c| &t.condition == c))
-        .filter(|t| service.is_none_or(|s| t.related_service == Some(s)))
-        .map(TopicSummaryView::from)
-        .collect();
-    Ok(HttpResponse::Ok().json(TopicList {
-        total: results.len(),
-        results,
-        dataset: DatasetView::from(&*snapshot),
-    }))
+    let results = snapshot.topic_views(|t| {
+        condition.as_ref().is_none_or(|c| &t.condition == c)
+            && service.is_none_or(|s| t.related_service == Some(s))
+    });
+    Ok(super::json_answer(
+        &req,
+        &TopicList {
+            total: results.len(),
+            results,
+            dataset: DatasetView::from(&*snapshot),
+        },
+        8 * 1024,
+    ))
 }
 
 /// One treatment topic in full.

@@ -96,7 +96,7 @@ fn offered_for(buf: &[u8]) -> Option<Arc<PackedJson>> {
 }
 
 /// Compress `input` into `out` with `flush` (`Full` or `Finish`), growing `out` as needed.
-fn deflate(z: &mut Compress, input: &[u8], out: &mut Vec<u8>, flush: FlushCompress) {
+pub(crate) fn deflate(z: &mut Compress, input: &[u8], out: &mut Vec<u8>, flush: FlushCompress) {
     let start = z.total_in();
     loop {
         out.reserve(input.len() / 2 + 64);

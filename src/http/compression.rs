@@ -6,8 +6,8 @@
 //! sent, so here each worker thread keeps one gzip compressor and resets it between answers, and
 //! the compressed answer goes out with its length in one write (bodies over 64 kB are compressed
 //! on the blocking pool instead). Bodies that are streamed, already encoded, small or not text
-//! pass through untouched. The largest answers (nearest, referrals) arrive here already
-//! compressed, with their shared parts compressed once per snapshot ([`crate::gzip`]).
+//! pass through untouched. The nearest, referral and list answers up to 24 kB arrive here
+//! already compressed, with their shared parts compressed once per snapshot ([`crate::gzip`]).
 
 use std::cell::RefCell;
 
@@ -15,7 +15,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use flate2::{Compress, Compression, FlushCompress, Status};
+use flate2::{Compress, Compression, FlushCompress};
 
 /// Below this, gzip saves too little to be worth its time.
 pub(crate) const MIN_LENGTH: usize = 1024;
@@ -79,16 +79,7 @@ pub fn gzip(body: &[u8]) -> Vec<u8> {
         let mut z = cell.borrow_mut();
         z.reset();
         let mut out = Vec::with_capacity(body.len() / 2 + 64);
-        loop {
-            let consumed = z.total_in() as usize;
-            let status = z
-                .compress_vec(&body[consumed..], &mut out, FlushCompress::Finish)
-                .expect("gzip of an in-memory buffer cannot fail");
-            match status {
-                Status::StreamEnd => break,
-                Status::Ok | Status::BufError => out.reserve(out.capacity().max(1024)),
-            }
-        }
+        crate::gzip::deflate(&mut z, body, &mut out, FlushCompress::Finish);
         out
     })
 }

@@ -1,6 +1,7 @@
 //! Building answers: the nearest centres to a location with the treatment topics and
 //! registry that go with them. Shared by the API and the CLI so both say the same thing.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -38,23 +39,23 @@ impl Filters {
     }
 }
 
-/// The answer to "what is near here?".
+/// The answer to "what is near here?". Its views are lent by the snapshot it was built from.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct NearestAnswer {
+pub struct NearestAnswer<'a> {
     pub location: Location,
-    pub results: Vec<ResultView>,
+    pub results: Vec<ResultView<'a>>,
     /// Said kindly when nothing matched.
     pub message: Option<String>,
     #[schema(value_type = Vec<TopicSummaryView>)]
-    pub treatment: Vec<Shared<TopicSummaryView>>,
+    pub treatment: Vec<&'a Shared<TopicSummaryView>>,
     #[schema(value_type = Option<RegistryView>)]
-    pub registry: Option<Shared<RegistryView>>,
+    pub registry: Option<Cow<'a, Shared<RegistryView>>>,
     pub registry_note: Option<&'static str>,
     pub dataset: DatasetView,
 }
 
-impl NearestAnswer {
-    pub fn build(snapshot: &Snapshot, location: Location, filters: &Filters) -> Self {
+impl<'a> NearestAnswer<'a> {
+    pub fn build(snapshot: &'a Snapshot, location: Location, filters: &Filters) -> Self {
         let hits = snapshot.nearest(location.coordinates(), filters.limit, filters.max_km, |c| {
             filters.kind.is_none_or(|k| c.kind == k)
                 && filters.nation.is_none_or(|n| c.nation == n)
@@ -72,11 +73,7 @@ impl NearestAnswer {
                 centre: snapshot.centre_view(h.index),
                 distance_km: round(h.distance_km, 2),
                 distance_miles: round(km_to_miles(h.distance_km), 2),
-                directions_url: directions_from(
-                    &from,
-                    h.centre.location.lat(),
-                    h.centre.location.lon(),
-                ),
+                directions_url: directions_from(&from, snapshot.centre_destination(h.index)),
                 registry: (Some(h.centre.nation) != location.nation)
                     .then(|| snapshot.registry_view(h.centre.nation, &filters.figure_query()))
                     .flatten(),
@@ -104,15 +101,15 @@ impl NearestAnswer {
 
 /// `GET /api/v1/geocode`: what the service understood a location to be.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct GeocodeAnswer {
+pub struct GeocodeAnswer<'a> {
     pub location: Location,
     #[schema(value_type = Option<RegistryView>)]
-    pub registry: Option<Shared<RegistryView>>,
+    pub registry: Option<Cow<'a, Shared<RegistryView>>>,
     pub registry_note: Option<&'static str>,
 }
 
-impl GeocodeAnswer {
-    pub fn build(snapshot: &Snapshot, location: Location) -> Self {
+impl<'a> GeocodeAnswer<'a> {
+    pub fn build(snapshot: &'a Snapshot, location: Location) -> Self {
         Self {
             registry: registry_for(snapshot, &location, &FigureQuery::default()),
             registry_note: registry_note(&location),
@@ -123,9 +120,9 @@ impl GeocodeAnswer {
 
 /// One centre in an answer, with its distance.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ResultView {
+pub struct ResultView<'a> {
     #[schema(value_type = CentreView)]
-    pub centre: Shared<CentreView>,
+    pub centre: &'a Shared<CentreView>,
     pub distance_km: f64,
     pub distance_miles: f64,
     /// OpenStreetMap directions to the centre: from the location when it is a full postcode
@@ -134,13 +131,13 @@ pub struct ResultView {
     /// Present when the centre is in a different nation from the location: its own registry.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<RegistryView>)]
-    pub registry: Option<Shared<RegistryView>>,
+    pub registry: Option<Cow<'a, Shared<RegistryView>>>,
 }
 
 /// OpenStreetMap directions to a point, from the searcher's location when it is precise (a
 /// full postcode or a point; a district or area centre would be a misleading start).
 pub fn directions_url(from: Option<&Location>, lat: f64, lon: f64) -> String {
-    directions_from(&directions_start(from), lat, lon)
+    directions_from(&directions_start(from), &directions_destination(lat, lon))
 }
 
 /// The part of a directions link before the destination (made once per answer).
@@ -154,12 +151,17 @@ pub fn directions_start(from: Option<&Location>) -> String {
     }
 }
 
-/// A directions link from a start made by [`directions_start`].
-pub fn directions_from(start: &str, lat: f64, lon: f64) -> String {
-    use std::fmt::Write;
-    let mut url = String::with_capacity(start.len() + 24);
+/// The destination part of a directions link (made once per centre and snapshot).
+pub fn directions_destination(lat: f64, lon: f64) -> String {
+    format!("{lat:.5}%2C{lon:.5}")
+}
+
+/// A directions link from a start made by [`directions_start`] to a destination made by
+/// [`directions_destination`].
+pub fn directions_from(start: &str, destination: &str) -> String {
+    let mut url = String::with_capacity(start.len() + destination.len());
     url.push_str(start);
-    let _ = write!(url, "{lat:.5}%2C{lon:.5}");
+    url.push_str(destination);
     url
 }
 
@@ -169,11 +171,11 @@ fn round(v: f64, places: i32) -> f64 {
 }
 
 /// The registry of the location's nation (none for a Crown Dependency or an unknown nation).
-pub fn registry_for(
-    snapshot: &Snapshot,
+pub fn registry_for<'a>(
+    snapshot: &'a Snapshot,
     location: &Location,
     q: &FigureQuery,
-) -> Option<Shared<RegistryView>> {
+) -> Option<Cow<'a, Shared<RegistryView>>> {
     location.nation.and_then(|n| snapshot.registry_view(n, q))
 }
 
@@ -188,9 +190,9 @@ pub fn registry_note(location: &Location) -> Option<&'static str> {
 }
 
 /// Topics for these results: general topics, topics about a service some result offers.
-pub fn topics_for(
-    snapshot: &Snapshot,
+pub fn topics_for<'a>(
+    snapshot: &'a Snapshot,
     services: &BTreeSet<Service>,
-) -> Vec<Shared<TopicSummaryView>> {
+) -> Vec<&'a Shared<TopicSummaryView>> {
     snapshot.topic_views(|t| t.related_service.is_none_or(|s| services.contains(&s)))
 }

@@ -58,6 +58,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(openapi::swagger_ui());
 }
 
+/// The application state as a handler argument. It is reached through the request each time,
+/// so taking it touches no reference count shared between worker threads (extracting
+/// `web::Data` clones an `Arc` that every worker writes at once).
+pub struct State(actix_web::HttpRequest);
+
+impl actix_web::FromRequest for State {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(match req.app_data::<web::Data<AppState>>() {
+            Some(_) => Ok(State(req.clone())),
+            None => Err(actix_web::error::ErrorInternalServerError(
+                "the application state is not registered",
+            )),
+        })
+    }
+}
+
+impl std::ops::Deref for State {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        self.0
+            .app_data::<web::Data<AppState>>()
+            .expect("checked when extracted")
+    }
+}
+
 /// A running server and the port it listens on.
 pub struct Application {
     port: u16,

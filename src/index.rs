@@ -2,6 +2,7 @@
 //! centres, rebuilt after each applied import and swapped in atomically, so queries never wait
 //! on an import and never see half of two versions.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -30,6 +31,10 @@ pub struct Snapshot {
     centres: Vec<Centre>,
     by_id: HashMap<String, usize>,
     tree: RTree<IndexedPoint>,
+    /// Each centre as a unit vector (aligned with `centres`), for the scan of a small directory.
+    centre_points: Vec<[f64; 3]>,
+    /// Each centre as the destination of a directions link (aligned with `centres`).
+    destinations: Vec<String>,
     pub registries: BTreeMap<Nation, Registry>,
     pub topics: Vec<TreatmentTopic>,
     pub referral_rules: Vec<ReferralRule>,
@@ -42,8 +47,9 @@ pub struct Snapshot {
     /// Each registry with the figures of a question that names no condition or age (the
     /// common case), serialised once.
     registry_views: BTreeMap<Nation, Shared<RegistryView>>,
-    /// Each postcode area's centre as a unit vector, with the area's key in `areas`.
-    area_points: Vec<([f64; 3], String)>,
+    /// Each postcode area's centre as a unit vector, with the area's key in `areas` and its
+    /// territory (read for every area near a point whose nation is asked).
+    area_points: Vec<([f64; 3], String, Territory)>,
     /// The postcode and district tables, when `serve` holds them in memory (shared by the
     /// snapshots of the same postcode import).
     pub postcodes: Option<Arc<PostcodeIndex>>,
@@ -55,6 +61,16 @@ pub const POINT_NATION_MARGIN_KM: f64 = 20.0;
 
 /// The mean radius of the Earth used for Haversine distances (as `geo` uses).
 const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// Up to this many centres, [`Snapshot::nearest`] scans them all rather than walk the R-tree
+/// (the shipped directory has about 130; `cargo bench --bench spatial` measures both sides).
+const SCAN_MAX: usize = 512;
+
+/// The squared chord between two points `km` apart on the sphere.
+fn chord2_of_km(km: f64) -> f64 {
+    let half_angle = (km / (2.0 * EARTH_RADIUS_KM)).min(std::f64::consts::FRAC_PI_2);
+    (2.0 * half_angle.sin()).powi(2)
+}
 
 /// The squared Euclidean distance between two unit vectors.
 fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
@@ -109,16 +125,22 @@ impl Snapshot {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
-        let points = centres
+        let centre_points: Vec<[f64; 3]> =
+            centres.iter().map(|c| c.location.unit_vector()).collect();
+        let points = centre_points
             .iter()
             .enumerate()
-            .map(|(i, c)| IndexedPoint::new(c.location.unit_vector(), i))
+            .map(|(i, v)| IndexedPoint::new(*v, i))
             .collect();
         let mut topics = topics;
         topics.sort_by(|a, b| (a.sort_order, &a.slug).cmp(&(b.sort_order, &b.slug)));
         let centre_views = centres
             .iter()
             .map(|c| Shared::new(CentreView::from(c)))
+            .collect();
+        let destinations = centres
+            .iter()
+            .map(|c| crate::answer::directions_destination(c.location.lat(), c.location.lon()))
             .collect();
         let topic_views = topics
             .iter()
@@ -130,12 +152,14 @@ impl Snapshot {
             registry_views: BTreeMap::new(),
             area_points: areas
                 .iter()
-                .map(|a| (a.centroid.unit_vector(), a.area.clone()))
+                .map(|a| (a.centroid.unit_vector(), a.area.clone(), a.territory))
                 .collect(),
             version,
             updated_at,
             by_id,
             tree: RTree::bulk_load(points),
+            centre_points,
+            destinations,
             centres,
             registries: registries.into_iter().map(|r| (r.nation, r)).collect(),
             topics,
@@ -156,12 +180,17 @@ impl Snapshot {
     }
 
     /// The registry of `nation` with the figures that answer `q`, if that registry is loaded.
-    /// Questions without a condition or age are answered from views serialised once.
-    pub fn registry_view(&self, nation: Nation, q: &FigureQuery) -> Option<Shared<RegistryView>> {
+    /// Questions without a condition or age are answered from views serialised once, lent
+    /// from the snapshot; others get a view of their own.
+    pub fn registry_view(
+        &self,
+        nation: Nation,
+        q: &FigureQuery,
+    ) -> Option<Cow<'_, Shared<RegistryView>>> {
         if q.cancer.is_none() && q.age.is_none() {
-            return self.registry_views.get(&nation).cloned();
+            return self.registry_views.get(&nation).map(Cow::Borrowed);
         }
-        RegistryView::of(self, nation, q).map(Shared::new)
+        RegistryView::of(self, nation, q).map(|view| Cow::Owned(Shared::new(view)))
     }
 
     /// The postcode area whose centre is nearest to `here`, with the squared chord between the
@@ -171,7 +200,7 @@ impl Snapshot {
         let u = here.unit_vector();
         self.area_points
             .iter()
-            .map(|(v, key)| (key, chord2(&u, v)))
+            .map(|(v, key, _)| (key, chord2(&u, v)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(key, c2)| (&self.areas[key], c2))
     }
@@ -191,14 +220,14 @@ impl Snapshot {
         let nearest_km = 2.0 * EARTH_RADIUS_KM * (nearest_chord2.sqrt() / 2.0).asin();
         let reach_km =
             (nearest_km + POINT_NATION_MARGIN_KM).min(std::f64::consts::PI * EARTH_RADIUS_KM);
-        let reach_chord2 = (2.0 * (reach_km / (2.0 * EARTH_RADIUS_KM)).sin()).powi(2);
+        let reach_chord2 = chord2_of_km(reach_km);
         let u = here.unit_vector();
         (nearest.also_in.is_empty()
             && self
                 .area_points
                 .iter()
-                .filter(|(v, _)| chord2(&u, v) <= reach_chord2)
-                .all(|(_, key)| self.areas[key].territory == nearest.territory))
+                .filter(|(v, _, _)| chord2(&u, v) <= reach_chord2)
+                .all(|(_, _, territory)| *territory == nearest.territory))
         .then_some(nearest.territory)
     }
 
@@ -229,20 +258,25 @@ impl Snapshot {
     }
 
     /// The wire view of the centre at `index` (see [`Hit::index`]).
-    pub fn centre_view(&self, index: usize) -> Shared<CentreView> {
-        self.centre_views[index].clone()
+    pub fn centre_view(&self, index: usize) -> &Shared<CentreView> {
+        &self.centre_views[index]
+    }
+
+    /// The centre at `index` as the destination of a directions link.
+    pub fn centre_destination(&self, index: usize) -> &str {
+        &self.destinations[index]
     }
 
     /// The topics' summaries with `keep(topic)` true, in order, shared.
     pub fn topic_views(
         &self,
         keep: impl Fn(&TreatmentTopic) -> bool,
-    ) -> Vec<Shared<TopicSummaryView>> {
+    ) -> Vec<&Shared<TopicSummaryView>> {
         self.topics
             .iter()
             .zip(&self.topic_views)
             .filter(|(t, _)| keep(t))
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| v)
             .collect()
     }
 
@@ -251,7 +285,8 @@ impl Snapshot {
     }
 
     /// Centres in order of great-circle distance from `from`, keeping those `accept` allows,
-    /// at most `limit`, none farther than `max_km`.
+    /// at most `limit`, none farther than `max_km`. Centres at the same distance (the units
+    /// of one hospital) come in the snapshot's order, which is by id as loaded.
     pub fn nearest<'a>(
         &'a self,
         from: Coordinates,
@@ -259,10 +294,25 @@ impl Snapshot {
         max_km: Option<f64>,
         accept: impl Fn(&Centre) -> bool,
     ) -> Vec<Hit<'a>> {
-        let mut hits = Vec::with_capacity(limit.min(64));
         if limit == 0 {
-            return hits;
+            return Vec::new();
         }
+        if self.centres.len() <= SCAN_MAX {
+            self.nearest_by_scan(from, limit, max_km, accept)
+        } else {
+            self.nearest_in_tree(from, limit, max_km, accept)
+        }
+    }
+
+    /// [`Snapshot::nearest`] by walking the R-tree outwards from `from`.
+    fn nearest_in_tree<'a>(
+        &'a self,
+        from: Coordinates,
+        limit: usize,
+        max_km: Option<f64>,
+        accept: impl Fn(&Centre) -> bool,
+    ) -> Vec<Hit<'a>> {
+        let mut hits = Vec::with_capacity(limit.min(64));
         for point in self.tree.nearest_neighbor_iter(&from.unit_vector()) {
             let centre = &self.centres[point.data];
             let distance_km = from.distance_km(centre.location);
@@ -281,6 +331,73 @@ impl Snapshot {
             }
         }
         hits
+    }
+
+    /// [`Snapshot::nearest`] by measuring the chord to every centre: for a few hundred
+    /// centres, three multiplications each beat walking a tree. Only the centres kept get a
+    /// Haversine distance.
+    fn nearest_by_scan<'a>(
+        &'a self,
+        from: Coordinates,
+        limit: usize,
+        max_km: Option<f64>,
+        accept: impl Fn(&Centre) -> bool,
+    ) -> Vec<Hit<'a>> {
+        let u = from.unit_vector();
+        // Chords a little longer than `max_km`'s: the Haversine distance decides at the edge.
+        let reach = max_km.map_or(f64::INFINITY, |km| chord2_of_km(km) * (1.0 + 1e-9) + 1e-12);
+        // (chord², position), sorted: the nearest accepted so far, at most `limit`.
+        let mut kept: Vec<(f64, usize)> = Vec::with_capacity(limit.min(self.centres.len()));
+        if limit >= self.centres.len() {
+            // Every accepted centre in reach: sorted once at the end.
+            for (i, v) in self.centre_points.iter().enumerate() {
+                let c2 = chord2(&u, v);
+                if c2 <= reach && accept(&self.centres[i]) {
+                    kept.push((c2, i));
+                }
+            }
+            kept.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        } else {
+            for (i, v) in self.centre_points.iter().enumerate() {
+                let c2 = chord2(&u, v);
+                if c2 > reach || (kept.len() == limit && c2 >= kept[limit - 1].0) {
+                    continue;
+                }
+                if !accept(&self.centres[i]) {
+                    continue;
+                }
+                if kept.len() == limit {
+                    kept.pop();
+                }
+                // After equal chords: the earlier position stays first.
+                let at = kept.partition_point(|&(k, _)| k <= c2);
+                kept.insert(at, (c2, i));
+            }
+        }
+        let mut hits = Vec::with_capacity(kept.len());
+        for (_, index) in kept {
+            let centre = &self.centres[index];
+            let distance_km = from.distance_km(centre.location);
+            if max_km.is_some_and(|m| distance_km > m) {
+                break;
+            }
+            hits.push(Hit {
+                centre,
+                distance_km,
+                index,
+            });
+        }
+        hits
+    }
+}
+
+/// The snapshot a request is answered from (see [`Directory::current`]).
+pub struct Current(arc_swap::Guard<Arc<Snapshot>>);
+
+impl std::ops::Deref for Current {
+    type Target = Snapshot;
+    fn deref(&self) -> &Snapshot {
+        &self.0
     }
 }
 
@@ -326,9 +443,16 @@ impl Directory {
         Ok(snapshot)
     }
 
-    /// The snapshot to answer one request from (hold it for the whole request).
+    /// The snapshot to keep (a reference of its own: it may outlive reloads).
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.current.load_full()
+    }
+
+    /// The snapshot to answer one request from, held for that request only. Unlike
+    /// [`Directory::snapshot`] it does not touch the snapshot's reference count, which every
+    /// worker thread would otherwise write at once.
+    pub fn current(&self) -> Current {
+        Current(self.current.load())
     }
 
     pub fn replace(&self, snapshot: Snapshot) {
@@ -427,12 +551,17 @@ mod tests {
             let s = snapshot_of(&points);
             let from = Coordinates::new(from.0, from.1).unwrap();
             let accept = |c: &Centre| !only_tya || c.kind == CentreKind::TyaUnit;
-            let got: Vec<(String, f64)> = s
-                .nearest(from, limit, max_km, accept)
+            let want = brute_force(&s, from, limit, max_km, accept);
+            let by_scan = s.nearest(from, limit, max_km, accept);
+            let in_tree = if limit == 0 { vec![] } else { s.nearest_in_tree(from, limit, max_km, accept) };
+            prop_assert_eq!(by_scan.len(), in_tree.len());
+            for (a, b) in by_scan.iter().zip(&in_tree) {
+                prop_assert!((a.distance_km - b.distance_km).abs() < 1e-9);
+            }
+            let got: Vec<(String, f64)> = by_scan
                 .iter()
                 .map(|h| (h.centre.id.clone(), h.distance_km))
                 .collect();
-            let want = brute_force(&s, from, limit, max_km, accept);
             prop_assert_eq!(got.len(), want.len());
             for (g, w) in got.iter().zip(&want) {
                 // Same distances in the same order; ids agree unless two centres tie.
@@ -446,6 +575,28 @@ mod tests {
                 prop_assert!(pair[0].1 <= pair[1].1);
             }
         }
+    }
+
+    #[test]
+    fn centres_at_one_place_come_in_snapshot_order() {
+        let s = snapshot_of(&[(53.8, -1.5), (51.5, -0.1), (53.8, -1.5), (53.8, -1.5)]);
+        let from = Coordinates::new(53.0, -1.0).unwrap();
+        let ids: Vec<&str> = s
+            .nearest(from, 10, None, |_| true)
+            .iter()
+            .map(|h| h.centre.id.as_str())
+            .collect();
+        let want: Vec<&str> = [0, 2, 3, 1]
+            .iter()
+            .map(|&i| s.centres()[i].id.as_str())
+            .collect();
+        assert_eq!(ids, want);
+        let first_two: Vec<&str> = s
+            .nearest(from, 2, None, |_| true)
+            .iter()
+            .map(|h| h.centre.id.as_str())
+            .collect();
+        assert_eq!(first_two, want[..2]);
     }
 
     #[test]

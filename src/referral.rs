@@ -4,6 +4,7 @@
 //! This is guidance drawn from service specifications, not a clinical decision: the answer says
 //! so, and carries the source and verification date of the rule it used.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
@@ -98,9 +99,9 @@ impl Role {
 
 /// One place in a referral answer.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ReferralResult {
+pub struct ReferralResult<'a> {
     #[schema(value_type = CentreView)]
-    pub centre: Shared<CentreView>,
+    pub centre: &'a Shared<CentreView>,
     pub distance_km: f64,
     pub distance_miles: f64,
     /// OpenStreetMap directions, as in the nearest answer.
@@ -110,26 +111,26 @@ pub struct ReferralResult {
     /// Present when the place is in another nation than the patient: its registry.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<RegistryView>)]
-    pub registry: Option<Shared<RegistryView>>,
+    pub registry: Option<Cow<'a, Shared<RegistryView>>>,
 }
 
-/// `GET /api/v1/referrals/tya`.
+/// `GET /api/v1/referrals/tya`. Its views are lent by the snapshot it was built from.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ReferralAnswer {
+pub struct ReferralAnswer<'a> {
     pub location: Location,
     pub age: u8,
     /// The rule of the patient's nation for this age; null when no rule applies.
     pub pathway: Option<PathwayView>,
-    pub results: Vec<ReferralResult>,
+    pub results: Vec<ReferralResult<'a>>,
     /// Caveats about this answer in plain words (nation inferred, Crown Dependency, gaps in
     /// our data).
     pub notes: Vec<String>,
     /// Guidance, not a clinical decision.
     pub disclaimer: &'static str,
     #[schema(value_type = Vec<TopicSummaryView>)]
-    pub treatment: Vec<Shared<TopicSummaryView>>,
+    pub treatment: Vec<&'a Shared<TopicSummaryView>>,
     #[schema(value_type = Option<RegistryView>)]
-    pub registry: Option<Shared<RegistryView>>,
+    pub registry: Option<Cow<'a, Shared<RegistryView>>>,
     pub registry_note: Option<&'static str>,
     pub dataset: DatasetView,
 }
@@ -162,9 +163,9 @@ fn fits(setting: Setting, centre: &Centre, age: u8) -> Option<Role> {
     }
 }
 
-impl ReferralAnswer {
+impl<'a> ReferralAnswer<'a> {
     pub fn build(
-        snapshot: &Snapshot,
+        snapshot: &'a Snapshot,
         mut location: Location,
         age: u8,
         condition: Option<Cancer>,
@@ -265,8 +266,7 @@ impl ReferralAnswer {
                     distance_miles: round2(km_to_miles(hit.distance_km)),
                     directions_url: crate::answer::directions_from(
                         &from,
-                        hit.centre.location.lat(),
-                        hit.centre.location.lon(),
+                        snapshot.centre_destination(hit.index),
                     ),
                     role,
                     role_plain: role.plain(),
@@ -313,8 +313,7 @@ impl ReferralAnswer {
                     distance_miles: round2(km_to_miles(hit.distance_km)),
                     directions_url: crate::answer::directions_from(
                         &from,
-                        hit.centre.location.lat(),
-                        hit.centre.location.lon(),
+                        snapshot.centre_destination(hit.index),
                     ),
                     role,
                     role_plain: role.plain(),

@@ -1,6 +1,7 @@
 //! Wire types: what the API (and the CLI's `--json`) sends. Built from domain records by
 //! explicit `From`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -179,9 +180,9 @@ impl From<&Snapshot> for DatasetView {
 
 /// `GET /api/v1/centres`: one page of centres.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CentreList {
+pub struct CentreList<'a> {
     #[schema(value_type = Vec<CentreView>)]
-    pub results: Vec<Shared<CentreView>>,
+    pub results: Vec<&'a Shared<CentreView>>,
     /// Centres matching the filters, on every page.
     pub total: usize,
     pub limit: usize,
@@ -199,9 +200,9 @@ pub struct CentreDetail {
 
 /// `GET /api/v1/registries`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RegistryList {
+pub struct RegistryList<'a> {
     #[schema(value_type = Vec<RegistryView>)]
-    pub results: Vec<Shared<RegistryView>>,
+    pub results: Vec<Cow<'a, Shared<RegistryView>>>,
     pub total: usize,
     pub dataset: DatasetView,
 }
@@ -215,9 +216,9 @@ pub struct RegistryDetail {
 
 /// `GET /api/v1/treatment`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TopicList {
+pub struct TopicList<'a> {
     #[schema(value_type = Vec<TopicSummaryView>)]
-    pub results: Vec<Shared<TopicSummaryView>>,
+    pub results: Vec<&'a Shared<TopicSummaryView>>,
     pub total: usize,
     pub dataset: DatasetView,
 }

@@ -12,7 +12,7 @@ use crate::answer::{Filters, NearestAnswer};
 use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Vocabulary};
 use crate::figures::{FigureQuery, FigureView};
 use crate::geocode::{GeocodeError, Place, Precision};
-use crate::http::AppState;
+use crate::http::State;
 use crate::referral::ReferralAnswer;
 use crate::views::{CentreView, RegistryView, TopicSummaryView, TopicView};
 
@@ -82,14 +82,14 @@ impl IndexPage {
 
 #[derive(Template)]
 #[template(path = "search.html")]
-struct SearchPage {
+struct SearchPage<'a> {
     form: SearchForm,
     errors: Vec<FieldError>,
-    answer: Option<NearestAnswer>,
+    answer: Option<NearestAnswer<'a>>,
     version: i64,
 }
 
-impl SearchPage {
+impl SearchPage<'_> {
     fn error_for(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
     }
@@ -184,14 +184,14 @@ struct RegistriesPage {
 
 #[derive(Template)]
 #[template(path = "referral.html")]
-struct ReferralPage {
+struct ReferralPage<'a> {
     form: SearchForm,
     errors: Vec<FieldError>,
-    answer: Option<ReferralAnswer>,
+    answer: Option<ReferralAnswer<'a>>,
     version: i64,
 }
 
-impl ReferralPage {
+impl ReferralPage<'_> {
     fn error_for(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
     }
@@ -236,13 +236,13 @@ fn field(query: &Query, name: &str) -> String {
 }
 
 #[get("/")]
-pub async fn index(state: web::Data<AppState>) -> HttpResponse {
+pub async fn index(state: State) -> HttpResponse {
     html(
         StatusCode::OK,
         &IndexPage {
             form: SearchForm::default(),
             errors: Vec::new(),
-            version: state.directory.snapshot().version,
+            version: state.directory.current().version,
         },
     )
 }
@@ -319,8 +319,8 @@ fn not_found_message(e: GeocodeError, q: &str) -> Option<String> {
 }
 
 #[get("/search")]
-pub async fn search(state: web::Data<AppState>, query: Query) -> HttpResponse {
-    let snapshot = state.directory.snapshot();
+pub async fn search(state: State, query: Query) -> HttpResponse {
+    let snapshot = state.directory.current();
     let form = SearchForm {
         q: field(&query, "q"),
         kind: field(&query, "kind"),
@@ -425,8 +425,8 @@ pub async fn search(state: web::Data<AppState>, query: Query) -> HttpResponse {
 }
 
 #[get("/centres/{id}")]
-pub async fn centre(state: web::Data<AppState>, id: web::Path<String>) -> HttpResponse {
-    let snapshot = state.directory.snapshot();
+pub async fn centre(state: State, id: web::Path<String>) -> HttpResponse {
+    let snapshot = state.directory.current();
     let Some(c) = snapshot.centre(&id) else {
         return not_found_page(snapshot.version);
     };
@@ -445,8 +445,8 @@ pub async fn centre(state: web::Data<AppState>, id: web::Path<String>) -> HttpRe
 }
 
 #[get("/treatment")]
-pub async fn treatment(state: web::Data<AppState>) -> HttpResponse {
-    let snapshot = state.directory.snapshot();
+pub async fn treatment(state: State) -> HttpResponse {
+    let snapshot = state.directory.current();
     html(
         StatusCode::OK,
         &TreatmentPage {
@@ -457,8 +457,8 @@ pub async fn treatment(state: web::Data<AppState>) -> HttpResponse {
 }
 
 #[get("/treatment/{slug}")]
-pub async fn topic(state: web::Data<AppState>, slug: web::Path<String>) -> HttpResponse {
-    let snapshot = state.directory.snapshot();
+pub async fn topic(state: State, slug: web::Path<String>) -> HttpResponse {
+    let snapshot = state.directory.current();
     match snapshot.topics.iter().find(|t| t.slug == *slug) {
         Some(t) => html(
             StatusCode::OK,
@@ -472,8 +472,8 @@ pub async fn topic(state: web::Data<AppState>, slug: web::Path<String>) -> HttpR
 }
 
 #[get("/registries")]
-pub async fn registries(state: web::Data<AppState>) -> HttpResponse {
-    let snapshot = state.directory.snapshot();
+pub async fn registries(state: State) -> HttpResponse {
+    let snapshot = state.directory.current();
     let registries = snapshot
         .registries
         .values()
@@ -495,8 +495,8 @@ pub async fn registries(state: web::Data<AppState>) -> HttpResponse {
 }
 
 #[get("/referral")]
-pub async fn referral(state: web::Data<AppState>, query: Query) -> HttpResponse {
-    let snapshot = state.directory.snapshot();
+pub async fn referral(state: State, query: Query) -> HttpResponse {
+    let snapshot = state.directory.current();
     let form = SearchForm {
         q: field(&query, "q"),
         kind: String::new(),

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::error::ApiError;
 use super::params::{shorten, Params};
-use super::AppState;
+use super::State;
 use crate::dataset::Cancer;
 use crate::dataset::{parse_age_band, parse_period};
 use crate::domain::{CentreKind, Nation, Service, Vocabulary};
@@ -28,13 +28,13 @@ pub async fn healthz() -> HttpResponse {
     (status = 503, description = "Not ready", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
 ))]
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(state: State) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
     let version = web::block(move || db.directory_version())
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
-    let snapshot = state.directory.snapshot();
+    let snapshot = state.directory.current();
     if snapshot.centres().is_empty() {
         return Err(ApiError::Unavailable("no centres are loaded".into()));
     }
@@ -61,10 +61,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     )
 )]
 #[get("/api/v1/centres")]
-pub async fn list_centres(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list_centres(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(
         req.query_string(),
         &["kind", "nation", "service", "limit", "offset", "format"],
@@ -86,7 +83,7 @@ pub async fn list_centres(
             ),
         ));
     }
-    let snapshot = state.directory.snapshot();
+    let snapshot = state.directory.current();
     let (positions, matching): (Vec<usize>, Vec<_>) = snapshot
         .centres()
         .iter()
@@ -148,11 +145,8 @@ pub async fn list_centres(
     )
 )]
 #[get("/api/v1/centres/{id}")]
-pub async fn get_centre(
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let snapshot = state.directory.snapshot();
+pub async fn get_centre(state: State, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let snapshot = state.directory.current();
     let centre = snapshot
         .centre(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no centre has the id '{}'", shorten(&id))))?;
@@ -167,8 +161,8 @@ pub async fn get_centre(
 /// The cancer registries of the four UK nations.
 #[utoipa::path(tag = "registries", responses((status = 200, description = "The registries", body = RegistryList)))]
 #[get("/api/v1/registries")]
-pub async fn list_registries(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let snapshot = state.directory.snapshot();
+pub async fn list_registries(state: State, req: HttpRequest) -> HttpResponse {
+    let snapshot = state.directory.current();
     let results: Vec<_> = snapshot
         .registries
         .keys()
@@ -196,11 +190,11 @@ pub async fn list_registries(state: web::Data<AppState>, req: HttpRequest) -> Ht
 )]
 #[get("/api/v1/registries/{nation}")]
 pub async fn get_registry(
-    state: web::Data<AppState>,
+    state: State,
     nation: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let nation = Nation::parse(&nation).map_err(ApiError::NotFound)?;
-    let snapshot = state.directory.snapshot();
+    let snapshot = state.directory.current();
     let registry = snapshot.registries.get(&nation).ok_or_else(|| {
         ApiError::NotFound(format!(
             "no registry is loaded for {}",
@@ -230,7 +224,7 @@ pub async fn get_registry(
 )]
 #[get("/api/v1/registries/{nation}/statistics")]
 pub async fn registry_statistics(
-    state: web::Data<AppState>,
+    state: State,
     nation: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -250,7 +244,7 @@ pub async fn registry_statistics(
             parse_period(p).map_err(|e| ApiError::bad_parameter("period", format!("period: {e}")))
         })
         .transpose()?;
-    let snapshot = state.directory.snapshot();
+    let snapshot = state.directory.current();
     let results = crate::figures::list(
         &snapshot,
         nation,
@@ -287,14 +281,11 @@ pub async fn registry_statistics(
     )
 )]
 #[get("/api/v1/treatment")]
-pub async fn list_treatment(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list_treatment(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(req.query_string(), &["condition", "service"])?;
     let condition = params.one("condition")?.map(str::to_ascii_lowercase);
     let service = params.vocabulary::<Service>("service")?;
-    let snapshot = state.directory.snapshot();
+    let snapshot = state.directory.current();
     let results = snapshot.topic_views(|t| {
         condition.as_ref().is_none_or(|c| &t.condition == c)
             && service.is_none_or(|s| t.related_service == Some(s))
@@ -321,10 +312,10 @@ pub async fn list_treatment(
 )]
 #[get("/api/v1/treatment/{slug}")]
 pub async fn get_treatment(
-    state: web::Data<AppState>,
+    state: State,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let snapshot = state.directory.snapshot();
+    let snapshot = state.directory.current();
     let topic = snapshot
         .topics
         .iter()

@@ -52,7 +52,7 @@ pub async fn conditional_get(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let version = req
         .app_data::<web::Data<AppState>>()
-        .map(|state| state.directory.snapshot().version);
+        .map(|state| state.directory.current().version);
     let (Some(version), true) = (version, is_public_api(&req)) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

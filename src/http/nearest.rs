@@ -1,10 +1,10 @@
 //! Location queries: `GET /api/v1/centres/nearest` and `GET /api/v1/geocode`.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, HttpRequest, HttpResponse};
 
 use super::error::ApiError;
 use super::params::{shorten, Params};
-use super::AppState;
+use super::{AppState, State};
 use crate::answer::{Filters, GeocodeAnswer, NearestAnswer};
 use crate::dataset::Cancer;
 use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Service};
@@ -123,10 +123,7 @@ pub(crate) async fn locate(
     )
 )]
 #[get("/api/v1/centres/nearest")]
-pub async fn nearest(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn nearest(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(
         req.query_string(),
         &[
@@ -192,7 +189,7 @@ pub async fn nearest(
             ))
         }
     };
-    let snapshot = state.directory.snapshot();
+    let snapshot = state.directory.current();
     let location = locate(&state, &snapshot, place).await?;
     let answer = NearestAnswer::build(&snapshot, location, &filters);
     if geojson {
@@ -235,13 +232,10 @@ pub async fn nearest(
     )
 )]
 #[get("/api/v1/geocode")]
-pub async fn geocode(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn geocode(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(req.query_string(), &["q", "postcode", "lat", "lon"])?;
     let place = place_from(&params)?;
-    let snapshot = state.directory.snapshot();
+    let snapshot = state.directory.current();
     let location = locate(&state, &snapshot, place).await?;
     Ok(HttpResponse::Ok().json(GeocodeAnswer::build(&snapshot, location)))
 }

@@ -1,11 +1,11 @@
 //! `GET /api/v1/referrals/tya`: where a young person should be treated, by age and nation.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, HttpRequest, HttpResponse};
 
 use super::error::ApiError;
 use super::nearest::{locate, place_from};
 use super::params::Params;
-use super::AppState;
+use super::State;
 use crate::dataset::Cancer;
 use crate::domain::parse_age;
 use crate::referral::ReferralAnswer;
@@ -30,10 +30,7 @@ const DEFAULT_LIMIT: i64 = 5;
     )
 )]
 #[get("/api/v1/referrals/tya")]
-pub async fn referral(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn referral(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(
         req.query_string(),
         &["postcode", "q", "lat", "lon", "age", "limit", "condition"],
@@ -54,7 +51,7 @@ pub async fn referral(
         .unwrap_or(DEFAULT_LIMIT) as usize;
     let condition = params.vocabulary::<Cancer>("condition")?;
     let place = place_from(&params)?;
-    let snapshot = state.directory.snapshot();
+    let snapshot = state.directory.current();
     let location = locate(&state, &snapshot, place).await?;
     Ok(super::json_answer(
         &req,

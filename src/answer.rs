@@ -2,17 +2,17 @@
 //! registry that go with them. Shared by the API and the CLI so both say the same thing.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use crate::dataset::Cancer;
-use crate::domain::coordinates::km_to_miles;
+use crate::domain::coordinates::{km_to_miles, push_degrees};
 use crate::domain::{CentreKind, Nation, Service, Territory};
 use crate::figures::FigureQuery;
 use crate::geocode::{Location, Precision};
 use crate::index::Snapshot;
 use crate::views::{CentreView, DatasetView, RegistryView, Shared, TopicSummaryView};
+use crate::wire;
 
 /// What to look for around a location.
 #[derive(Debug, Clone, Default)]
@@ -62,7 +62,7 @@ impl<'a> NearestAnswer<'a> {
                 && filters.services.iter().all(|s| c.offers(*s))
                 && filters.age.is_none_or(|a| c.accepts_age(a))
         });
-        let offered: BTreeSet<Service> = hits
+        let offered: ServiceSet = hits
             .iter()
             .flat_map(|h| h.centre.services.iter().copied())
             .collect();
@@ -88,7 +88,7 @@ impl<'a> NearestAnswer<'a> {
             None => "No centres match these filters. Try fewer filters.".to_string(),
         });
         Self {
-            treatment: topics_for(snapshot, &offered),
+            treatment: topics_for(snapshot, offered),
             registry: registry_for(snapshot, &location, &filters.figure_query()),
             registry_note: registry_note(&location),
             dataset: DatasetView::from(snapshot),
@@ -96,6 +96,59 @@ impl<'a> NearestAnswer<'a> {
             results,
             message,
         }
+    }
+}
+
+impl NearestAnswer<'_> {
+    /// Write the answer as `serde_json::to_writer` would, byte for byte (a test holds them
+    /// equal), copying the shared views' stored JSON and writing the keys as they are.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"location\":");
+        self.location.write_json(out);
+        out.extend_from_slice(b",\"results\":[");
+        for (i, r) in self.results.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"centre\":");
+            out.extend_from_slice(r.centre.json().as_bytes());
+            out.extend_from_slice(b",\"distance_km\":");
+            wire::hundredths(out, r.distance_km);
+            out.extend_from_slice(b",\"distance_miles\":");
+            wire::hundredths(out, r.distance_miles);
+            out.extend_from_slice(b",\"directions_url\":");
+            wire::string(out, &r.directions_url);
+            if let Some(registry) = &r.registry {
+                out.extend_from_slice(b",\"registry\":");
+                out.extend_from_slice(registry.json().as_bytes());
+            }
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"message\":");
+        match &self.message {
+            Some(m) => wire::string(out, m),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"treatment\":[");
+        for (i, t) in self.treatment.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(t.json().as_bytes());
+        }
+        out.extend_from_slice(b"],\"registry\":");
+        match &self.registry {
+            Some(r) => out.extend_from_slice(r.json().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"registry_note\":");
+        match self.registry_note {
+            Some(n) => wire::string(out, n),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"dataset\":");
+        wire::value(out, &self.dataset);
+        out.push(b'}');
     }
 }
 
@@ -143,17 +196,26 @@ pub fn directions_url(from: Option<&Location>, lat: f64, lon: f64) -> String {
 /// The part of a directions link before the destination (made once per answer).
 pub fn directions_start(from: Option<&Location>) -> String {
     match from.filter(|l| matches!(l.precision, Precision::Postcode | Precision::Point)) {
-        Some(l) => format!(
-            "https://www.openstreetmap.org/directions?from={:.5}%2C{:.5}&to=",
-            l.lat, l.lon
-        ),
+        Some(l) => {
+            let mut start = String::with_capacity(80);
+            start.push_str("https://www.openstreetmap.org/directions?from=");
+            push_degrees(&mut start, l.lat);
+            start.push_str("%2C");
+            push_degrees(&mut start, l.lon);
+            start.push_str("&to=");
+            start
+        }
         None => "https://www.openstreetmap.org/directions?to=".to_string(),
     }
 }
 
 /// The destination part of a directions link (made once per centre and snapshot).
 pub fn directions_destination(lat: f64, lon: f64) -> String {
-    format!("{lat:.5}%2C{lon:.5}")
+    let mut destination = String::with_capacity(24);
+    push_degrees(&mut destination, lat);
+    destination.push_str("%2C");
+    push_degrees(&mut destination, lon);
+    destination
 }
 
 /// A directions link from a start made by [`directions_start`] to a destination made by
@@ -190,9 +252,33 @@ pub fn registry_note(location: &Location) -> Option<&'static str> {
 }
 
 /// Topics for these results: general topics, topics about a service some result offers.
-pub fn topics_for<'a>(
-    snapshot: &'a Snapshot,
-    services: &BTreeSet<Service>,
-) -> Vec<&'a Shared<TopicSummaryView>> {
-    snapshot.topic_views(|t| t.related_service.is_none_or(|s| services.contains(&s)))
+pub fn topics_for(snapshot: &Snapshot, services: ServiceSet) -> Vec<&Shared<TopicSummaryView>> {
+    snapshot.topic_views(|t| t.related_service.is_none_or(|s| services.contains(s)))
+}
+
+/// A set of services, one bit each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServiceSet(u64);
+
+// Every service has a bit.
+const _: () = assert!(<Service as crate::domain::Vocabulary>::ALL.len() <= 64);
+
+impl ServiceSet {
+    pub fn insert(&mut self, service: Service) {
+        self.0 |= 1 << service as u8;
+    }
+
+    pub fn contains(self, service: Service) -> bool {
+        self.0 & (1 << service as u8) != 0
+    }
+}
+
+impl FromIterator<Service> for ServiceSet {
+    fn from_iter<I: IntoIterator<Item = Service>>(services: I) -> Self {
+        let mut set = Self::default();
+        for service in services {
+            set.insert(service);
+        }
+        set
+    }
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::db::rows::GeocodeCacheRow;
 use crate::db::{Database, DbError, Storage};
+use crate::domain::coordinates::push_degrees;
 use crate::domain::{Coordinates, Nation, PostcodeQuery, Territory, Vocabulary};
 use crate::index::Snapshot;
 use crate::with_connection;
@@ -54,6 +55,45 @@ pub struct Location {
 }
 
 impl Location {
+    /// Write the location as serde_json would (see [`crate::wire`]).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        use crate::wire;
+        out.push(b'{');
+        wire::key(out, "lat");
+        wire::value(out, &self.lat);
+        out.push(b',');
+        wire::key(out, "lon");
+        wire::value(out, &self.lon);
+        out.push(b',');
+        wire::key(out, "precision");
+        wire::value(out, &self.precision);
+        out.push(b',');
+        wire::key(out, "nation");
+        wire::option(out, self.nation);
+        if let Some(territory) = self.territory {
+            out.push(b',');
+            wire::key(out, "territory");
+            wire::value(out, &territory);
+        }
+        out.push(b',');
+        wire::key(out, "source");
+        wire::string(out, self.source);
+        out.push(b',');
+        wire::key(out, "query");
+        wire::string(out, &self.query);
+        if let Some(terminated) = self.terminated {
+            out.push(b',');
+            wire::key(out, "terminated");
+            wire::value(out, &terminated);
+        }
+        if let Some(note) = &self.note {
+            out.push(b',');
+            wire::key(out, "note");
+            wire::string(out, note);
+        }
+        out.push(b'}');
+    }
+
     pub fn coordinates(&self) -> Coordinates {
         Coordinates::new(self.lat, self.lon).expect("locations are inside the UK box")
     }
@@ -322,7 +362,13 @@ impl Location {
             nation: territory.and_then(Territory::nation),
             territory,
             source: "point",
-            query: format!("{:.5},{:.5}", c.lat(), c.lon()),
+            query: {
+                let mut query = String::with_capacity(24);
+                push_degrees(&mut query, c.lat());
+                query.push(',');
+                push_degrees(&mut query, c.lon());
+                query
+            },
             terminated: None,
             note: territory.map(|_| POINT_NATION_NOTE.to_string()),
         }

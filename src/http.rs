@@ -205,6 +205,20 @@ pub(crate) fn json_answer<T: serde::Serialize>(
     value: &T,
     capacity: usize,
 ) -> actix_web::HttpResponse {
+    json_answer_written(req, value, capacity, |body| {
+        serde_json::to_writer(body, value)
+    })
+}
+
+/// [`json_answer`] for an answer that writes its own plain JSON (`write`, the same bytes
+/// serde_json writes for it); the gzip answer is still written through serde, which is how
+/// the views' compressed forms are found.
+pub(crate) fn json_answer_written<T: serde::Serialize>(
+    req: &actix_web::HttpRequest,
+    value: &T,
+    capacity: usize,
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), serde_json::Error>,
+) -> actix_web::HttpResponse {
     use actix_web::http::header;
     let internal = |e: serde_json::Error| {
         actix_web::ResponseError::error_response(&error::ApiError::Internal(e.into()))
@@ -225,7 +239,7 @@ pub(crate) fn json_answer<T: serde::Serialize>(
         }
     }
     let mut body = Vec::with_capacity(capacity);
-    match serde_json::to_writer(&mut body, value) {
+    match write(&mut body) {
         Ok(()) => actix_web::HttpResponse::Ok()
             .content_type(header::ContentType::json())
             .body(body),

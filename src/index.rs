@@ -32,7 +32,7 @@ pub struct Snapshot {
     by_id: HashMap<String, usize>,
     tree: RTree<IndexedPoint>,
     /// Each centre as a unit vector (aligned with `centres`), for the scan of a small directory.
-    centre_points: Vec<[f64; 3]>,
+    centre_points: UnitPoints,
     /// Each centre as the destination of a directions link (aligned with `centres`).
     destinations: Vec<String>,
     pub registries: BTreeMap<Nation, Registry>,
@@ -76,6 +76,77 @@ fn chord2_of_km(km: f64) -> f64 {
 fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
     (0..3).map(|i| (a[i] - b[i]).powi(2)).sum()
 }
+
+/// Unit vectors stored coordinate by coordinate, so that the chords to all of them are
+/// measured several at a time.
+struct UnitPoints {
+    x: Vec<f64>,
+    y: Vec<f64>,
+    z: Vec<f64>,
+}
+
+impl UnitPoints {
+    fn new(points: &[[f64; 3]]) -> Self {
+        Self {
+            x: points.iter().map(|p| p[0]).collect(),
+            y: points.iter().map(|p| p[1]).collect(),
+            z: points.iter().map(|p| p[2]).collect(),
+        }
+    }
+
+    /// The squared chord from `u` to each point, as [`chord2`] measures it, or infinity
+    /// where it is longer than `reach`.
+    fn chords2_within(&self, u: &[f64; 3], reach: f64) -> Vec<f64> {
+        self.x
+            .iter()
+            .zip(&self.y)
+            .zip(&self.z)
+            .map(|((x, y), z)| {
+                let c2 = (u[0] - x).powi(2) + (u[1] - y).powi(2) + (u[2] - z).powi(2);
+                if c2 <= reach {
+                    c2
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .collect()
+    }
+}
+
+/// The smallest of `values` (infinity for none), found eight lanes at a time.
+fn smallest(values: &[f64]) -> f64 {
+    let min = |a: f64, b: f64| if b < a { b } else { a };
+    let mut lanes = [f64::INFINITY; 8];
+    let mut chunks = values.chunks_exact(8);
+    for chunk in &mut chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane = min(*lane, v);
+        }
+    }
+    let rest = chunks
+        .remainder()
+        .iter()
+        .fold(f64::INFINITY, |m, &v| min(m, v));
+    lanes.iter().fold(rest, |m, &v| min(m, v))
+}
+
+/// Where `wanted` first appears in `values`, looked for eight at a time.
+fn first_position(values: &[f64], wanted: f64) -> Option<usize> {
+    let mut chunks = values.chunks_exact(8);
+    let mut start = 0;
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |found, &v| found | (v == wanted)) {
+            return chunk.iter().position(|&v| v == wanted).map(|i| start + i);
+        }
+        start += 8;
+    }
+    let rest = chunks.remainder().iter().position(|&v| v == wanted);
+    rest.map(|i| start + i)
+}
+
+/// In a scan, the nearest centres are picked one at a time (a pass over every chord each) for
+/// at most this many picks; the rest, if more are wanted, are sorted.
+const PICKS_MAX: usize = 16;
 
 /// A fault-injection hook for the crash tests: with `CENTRE_DIRECTORY_TEST_RELOAD_PAUSE_MS`
 /// set, every reload of a new version says so on the log and then waits that long inside its
@@ -125,9 +196,10 @@ impl Snapshot {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
-        let centre_points: Vec<[f64; 3]> =
+        let unit_vectors: Vec<[f64; 3]> =
             centres.iter().map(|c| c.location.unit_vector()).collect();
-        let points = centre_points
+        let centre_points = UnitPoints::new(&unit_vectors);
+        let points = unit_vectors
             .iter()
             .enumerate()
             .map(|(i, v)| IndexedPoint::new(*v, i))
@@ -346,36 +418,36 @@ impl Snapshot {
         let u = from.unit_vector();
         // Chords a little longer than `max_km`'s: the Haversine distance decides at the edge.
         let reach = max_km.map_or(f64::INFINITY, |km| chord2_of_km(km) * (1.0 + 1e-9) + 1e-12);
-        // (chord², position), sorted: the nearest accepted so far, at most `limit`.
-        let mut kept: Vec<(f64, usize)> = Vec::with_capacity(limit.min(self.centres.len()));
-        if limit >= self.centres.len() {
-            // Every accepted centre in reach: sorted once at the end.
-            for (i, v) in self.centre_points.iter().enumerate() {
-                let c2 = chord2(&u, v);
-                if c2 <= reach && accept(&self.centres[i]) {
-                    kept.push((c2, i));
-                }
+        // Infinite: out of reach, or already picked.
+        let mut chords = self.centre_points.chords2_within(&u, reach);
+        // Positions of the centres kept, nearest first; among equal chords, the earlier first.
+        let mut kept: Vec<usize> = Vec::with_capacity(limit.min(chords.len()));
+        let mut passes = 0;
+        while kept.len() < limit && passes < PICKS_MAX {
+            passes += 1;
+            let best = smallest(&chords);
+            if best == f64::INFINITY {
+                break;
             }
-            kept.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        } else {
-            for (i, v) in self.centre_points.iter().enumerate() {
-                let c2 = chord2(&u, v);
-                if c2 > reach || (kept.len() == limit && c2 >= kept[limit - 1].0) {
-                    continue;
-                }
-                if !accept(&self.centres[i]) {
-                    continue;
-                }
-                if kept.len() == limit {
-                    kept.pop();
-                }
-                // After equal chords: the earlier position stays first.
-                let at = kept.partition_point(|&(k, _)| k <= c2);
-                kept.insert(at, (c2, i));
+            let at = first_position(&chords, best).expect("the smallest chord is among them");
+            chords[at] = f64::INFINITY;
+            if accept(&self.centres[at]) {
+                kept.push(at);
             }
         }
+        if kept.len() < limit && passes == PICKS_MAX {
+            // Many wanted, or many refused: every other accepted centre in reach, sorted.
+            let mut rest: Vec<(f64, usize)> = chords
+                .iter()
+                .enumerate()
+                .filter(|&(i, c)| c.is_finite() && accept(&self.centres[i]))
+                .map(|(i, &c)| (c, i))
+                .collect();
+            rest.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            kept.extend(rest.iter().take(limit - kept.len()).map(|&(_, i)| i));
+        }
         let mut hits = Vec::with_capacity(kept.len());
-        for (_, index) in kept {
+        for index in kept {
             let centre = &self.centres[index];
             let distance_km = from.distance_km(centre.location);
             if max_km.is_some_and(|m| distance_km > m) {

@@ -24,3 +24,4 @@ pub mod referral;
 pub mod server;
 pub mod views;
 pub mod web;
+pub mod wire;

@@ -5,15 +5,15 @@
 //! so, and carries the source and verification date of the rule it used.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::answer::{registry_for, registry_note, topics_for};
+use crate::answer::{registry_for, registry_note, topics_for, ServiceSet};
 use crate::dataset::{Cancer, Centre, ReferralRule, Setting};
 use crate::domain::coordinates::km_to_miles;
-use crate::domain::{CentreKind, Nation, Service, Territory, TyaRole};
+use crate::domain::{CentreKind, Nation, Territory, TyaRole};
 use crate::figures::FigureQuery;
 use crate::geocode::{Location, Precision};
 use crate::index::Snapshot;
@@ -321,12 +321,12 @@ impl<'a> ReferralAnswer<'a> {
                 });
             }
         }
-        let offered: BTreeSet<Service> = results
+        let offered: ServiceSet = results
             .iter()
             .flat_map(|r| r.centre.services.iter().copied())
             .collect();
         Self {
-            treatment: topics_for(snapshot, &offered),
+            treatment: topics_for(snapshot, offered),
             registry: registry_for(snapshot, &location, &figure_query),
             registry_note: registry_note(&location),
             dataset: DatasetView::from(snapshot),

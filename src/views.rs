@@ -269,6 +269,13 @@ impl<T: Serialize> Shared<T> {
     }
 }
 
+impl<T> Shared<T> {
+    /// The view's JSON, as it is written into answers.
+    pub fn json(&self) -> &str {
+        self.0.json.raw().get()
+    }
+}
+
 impl<T> std::ops::Deref for Shared<T> {
     type Target = T;
     fn deref(&self) -> &T {

@@ -454,3 +454,82 @@ async fn the_cli_gives_the_same_answer_as_the_api() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("latitude 91 is outside the UK"));
 }
+
+/// The nearest endpoint writes its JSON by hand; it must be what serde_json writes for the
+/// same answer, byte for byte, whatever the point, filters and location.
+#[test]
+fn the_hand_written_nearest_json_is_what_serde_writes() {
+    use centre_directory::answer::{Filters, NearestAnswer};
+    use centre_directory::dataset::Cancer;
+    use centre_directory::domain::{CentreKind, Coordinates, Nation, Service, Vocabulary};
+    use centre_directory::geocode::{Location, Precision};
+    use centre_directory::index::Snapshot;
+
+    let db = TestDb::sqlite();
+    let conn = db.connect();
+    centre_directory::import::load_missing_datasets(&conn, &support::data_dir()).expect("data");
+    let snapshot = Snapshot::load(&conn).expect("snapshot");
+
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let pick = |x: f64, n: usize| ((x * n as f64) as usize).min(n - 1);
+    let texts = [
+        "LS9 7TF",
+        "a \"quoted\" place",
+        "back\\slash",
+        "tab\tand\u{1}control",
+        "Llanfairpwllgwyngyll – Ynys Môn",
+    ];
+    let mut kinds_seen = std::collections::HashSet::new();
+    for case in 0..3000 {
+        // Across the box of the UK, Channel Islands and Isle of Man included.
+        let point = Coordinates::new(49.4 + next() * 11.5, -8.6 + next() * 10.4).unwrap();
+        let mut location = Location::at_point(&snapshot, point);
+        if case % 3 == 1 {
+            // Other kinds of location, with text that needs escaping.
+            location.precision =
+                [Precision::Postcode, Precision::District, Precision::Place][pick(next(), 3)];
+            location.query = texts[pick(next(), texts.len())].to_string();
+            location.note = (next() < 0.5).then(|| texts[pick(next(), texts.len())].to_string());
+            location.terminated = (next() < 0.3).then_some(next() < 0.5);
+            location.source = "postcodes";
+        }
+        let filters = Filters {
+            kind: (next() < 0.3).then(|| CentreKind::ALL[pick(next(), CentreKind::ALL.len())]),
+            services: (0..pick(next(), 3))
+                .map(|_| Service::ALL[pick(next(), Service::ALL.len())])
+                .collect(),
+            age: (next() < 0.3).then(|| pick(next(), 40) as u8),
+            nation: (next() < 0.15).then(|| Nation::ALL[pick(next(), Nation::ALL.len())]),
+            limit: [1, 3, 5, 10, 50, 500][pick(next(), 6)],
+            max_km: (next() < 0.3).then(|| [0.5, 10.0, 80.0, 2000.0][pick(next(), 4)]),
+            condition: (next() < 0.2).then(|| Cancer::ALL[pick(next(), Cancer::ALL.len())]),
+        };
+        let answer = NearestAnswer::build(&snapshot, location, &filters);
+        kinds_seen.insert((
+            answer.results.is_empty(),
+            answer.registry.is_some(),
+            answer.results.iter().any(|r| r.registry.is_some()),
+            answer.location.territory.is_some(),
+        ));
+        let mut ours = Vec::new();
+        answer.write_json(&mut ours);
+        let theirs = serde_json::to_vec(&answer).unwrap();
+        assert!(
+            ours == theirs,
+            "case {case}: the hand-written JSON differs\nours:   {}\nserde:  {}",
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&theirs)
+        );
+    }
+    // The cases covered empty answers, answers without a registry and results from another
+    // nation (with their own registry).
+    assert!(kinds_seen.iter().any(|k| k.0), "{kinds_seen:?}");
+    assert!(kinds_seen.iter().any(|k| !k.1), "{kinds_seen:?}");
+    assert!(kinds_seen.iter().any(|k| k.2), "{kinds_seen:?}");
+}

@@ -85,6 +85,31 @@ fn parse_degrees(raw: &str, what: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("'{t}' is not a {what}; allowed: a decimal number of degrees"))
 }
 
+/// Append `x` with five decimal places, exactly as `format!("{x:.5}")` writes it (about a
+/// metre: how points are shown in queries and directions links), without the general
+/// formatting machinery. Values whose rounding is a near tie, and anything unusual, are left
+/// to `format!`.
+pub fn push_degrees(out: &mut String, x: f64) {
+    let scaled = x.abs() * 1e5;
+    let fraction = scaled - scaled.floor();
+    // The product's rounding error is far below a millionth here, so away from a tie its
+    // rounding is the exact value's.
+    if !scaled.is_finite() || scaled >= 1e12 || (fraction - 0.5).abs() < 1e-6 {
+        use std::fmt::Write;
+        write!(out, "{x:.5}").expect("writing to a String");
+        return;
+    }
+    let n = scaled.round() as u64;
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    let mut digits = itoa::Buffer::new();
+    out.push_str(digits.format(n / 100_000));
+    out.push('.');
+    let decimals = digits.format(n % 100_000 + 100_000);
+    out.push_str(&decimals[1..]);
+}
+
 /// Kilometres to statute miles.
 pub fn km_to_miles(km: f64) -> f64 {
     km / 1.609_344
@@ -93,6 +118,51 @@ pub fn km_to_miles(km: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn degrees_are_written_as_format_writes_them() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let random = (0..300_000).map(|_| {
+            let x = next();
+            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
+            match x % 4 {
+                0 => unit * 360.0 - 180.0,
+                // Near five-decimal ties and whole hundred-thousandths.
+                1 => ((unit * 2e7).round() + 0.5) / 1e5 - 100.0,
+                2 => (unit * 2e7).round() / 1e5 - 100.0,
+                _ => (unit - 0.5) * 1e-4,
+            }
+        });
+        let odd = [
+            0.0,
+            -0.0,
+            0.015625,
+            -0.015625,
+            0.5,
+            53.8,
+            -1.55,
+            1e-9,
+            -1e-9,
+            9.999995,
+            1e12,
+            -3e15,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ];
+        for x in random.chain(odd) {
+            let mut ours = String::new();
+            push_degrees(&mut ours, x);
+            assert_eq!(ours, format!("{x:.5}"), "{x:?}");
+        }
+    }
 
     #[test]
     fn rejects_points_outside_the_uk() {

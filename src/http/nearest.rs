@@ -217,7 +217,15 @@ pub async fn nearest(state: State, req: HttpRequest) -> Result<HttpResponse, Api
                 "dataset": answer.dataset,
             })));
     }
-    Ok(super::json_answer(&req, &answer, 16 * 1024))
+    Ok(super::json_answer_written(
+        &req,
+        &answer,
+        16 * 1024,
+        |body| {
+            answer.write_json(body);
+            Ok(())
+        },
+    ))
 }
 
 /// What the service understands a postcode, outcode, place or point to be: where, how

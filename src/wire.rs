@@ -1,0 +1,141 @@
+//! Writing JSON by hand for the answers served most: the same bytes serde_json writes for
+//! them (tests hold the two equal), without serde's per-key escaping and with the shared
+//! views copied straight from their stored JSON.
+
+use serde::Serialize;
+
+/// `"key":` for a key known to need no escaping.
+#[inline]
+pub fn key(out: &mut Vec<u8>, key: &str) {
+    debug_assert!(!needs_escape(key));
+    out.push(b'"');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+/// A JSON string, escaped exactly as serde_json escapes it.
+#[inline]
+pub fn string(out: &mut Vec<u8>, s: &str) {
+    if needs_escape(s) {
+        value(out, s);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
+/// Any other value, written by serde_json.
+#[inline]
+pub fn value<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
+    // Writing into a Vec cannot fail, and the values written here have no maps with
+    // non-string keys.
+    serde_json::to_writer(&mut *out, v).expect("writing JSON into memory");
+}
+
+/// A number rounded to hundredths (a distance), written as serde_json writes it (the
+/// shortest form that reads back the same: `12.3`, `0.05`, `7.0`), without its general
+/// float formatting. Anything else goes to serde_json.
+#[inline]
+pub fn hundredths(out: &mut Vec<u8>, v: f64) {
+    let k = (v * 100.0).round();
+    if !((0.0..1e9).contains(&v) && k / 100.0 == v) || v.is_sign_negative() {
+        return value(out, &v);
+    }
+    let k = k as u64;
+    let mut digits = itoa::Buffer::new();
+    out.extend_from_slice(digits.format(k / 100).as_bytes());
+    let cents = (k % 100) as u8;
+    out.push(b'.');
+    out.push(b'0' + cents / 10);
+    if cents % 10 != 0 {
+        out.push(b'0' + cents % 10);
+    }
+}
+
+/// An optional value: `null` when absent, as serde writes `None`.
+#[inline]
+pub fn option<T: Serialize>(out: &mut Vec<u8>, v: Option<T>) {
+    match v {
+        Some(v) => value(out, &v),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Does serde_json escape anything in `s`? (The quote, the backslash and control characters;
+/// it leaves `/` and non-ASCII text as they are.)
+#[inline]
+fn needs_escape(s: &str) -> bool {
+    // Every byte looked at (no early exit), so the loop runs many bytes at a time.
+    s.bytes().fold(false, |found, b| {
+        found | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_written_as_serde_writes_them() {
+        for s in [
+            "",
+            "plain",
+            "Leeds Children's Hospital",
+            "a \"quoted\" word",
+            "back\\slash",
+            "tab\tnew\nline\u{1}",
+            "https://example.org/a?b=c%2Cd&e=f",
+            "Ysbyty Gwynedd – Bangor ©",
+        ] {
+            let mut out = Vec::new();
+            string(&mut out, s);
+            assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn hundredths_are_written_as_serde_writes_them() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let whole = (0..200_000u64).map(|k| k as f64 / 100.0);
+        let spread = (0..200_000).map(|_| {
+            let x = next();
+            let magnitude = 10f64.powi((x % 12) as i32 - 2);
+            ((x >> 11) as f64 / (1u64 << 53) as f64 * magnitude * 100.0).round() / 100.0
+        });
+        let odd = [
+            -0.0,
+            -1.5,
+            0.001,
+            1e9,
+            2e12,
+            f64::NAN,
+            f64::INFINITY,
+            1.0 / 3.0,
+        ];
+        for v in whole.chain(spread).chain(odd) {
+            let mut out = Vec::new();
+            hundredths(&mut out, v);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&v).unwrap(),
+                "{v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn options_are_null_when_absent() {
+        let mut out = Vec::new();
+        option::<u8>(&mut out, None);
+        out.push(b',');
+        option(&mut out, Some(4u8));
+        assert_eq!(out, b"null,4");
+    }
+}

@@ -49,7 +49,7 @@ pub struct Snapshot {
     registry_views: BTreeMap<Nation, Shared<RegistryView>>,
     /// Each postcode area's centre as a unit vector, with the area's key in `areas` and its
     /// territory (read for every area near a point whose nation is asked).
-    area_points: Vec<([f64; 3], String, Territory)>,
+    area_points: AreaPoints,
     /// The postcode and district tables, when `serve` holds them in memory (shared by the
     /// snapshots of the same postcode import).
     pub postcodes: Option<Arc<PostcodeIndex>>,
@@ -63,18 +63,19 @@ pub const POINT_NATION_MARGIN_KM: f64 = 20.0;
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 /// Up to this many centres, [`Snapshot::nearest`] scans them all rather than walk the R-tree
-/// (the shipped directory has about 130; `cargo bench --bench spatial` measures both sides).
+/// (the shipped directory has about 100; `cargo bench --bench spatial` measures both sides).
 const SCAN_MAX: usize = 512;
 
-/// The squared chord between two points `km` apart on the sphere.
+/// The great-circle distance in kilometres between two points whose unit vectors are a
+/// squared chord `chord2` apart.
+fn km_of_chord2(chord2: f64) -> f64 {
+    2.0 * EARTH_RADIUS_KM * (chord2.sqrt() / 2.0).min(1.0).asin()
+}
+
+/// The squared chord between two points on the unit sphere `km` apart.
 fn chord2_of_km(km: f64) -> f64 {
     let half_angle = (km / (2.0 * EARTH_RADIUS_KM)).min(std::f64::consts::FRAC_PI_2);
     (2.0 * half_angle.sin()).powi(2)
-}
-
-/// The squared Euclidean distance between two unit vectors.
-fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    (0..3).map(|i| (a[i] - b[i]).powi(2)).sum()
 }
 
 /// Unit vectors stored coordinate by coordinate, so that the chords to all of them are
@@ -94,8 +95,8 @@ impl UnitPoints {
         }
     }
 
-    /// The squared chord from `u` to each point, as [`chord2`] measures it, or infinity
-    /// where it is longer than `reach`.
+    /// The squared chord (the squared Euclidean distance) from the unit vector `u` to each
+    /// point, or infinity where it is longer than `reach`.
     fn chords2_within(&self, u: &[f64; 3], reach: f64) -> Vec<f64> {
         self.x
             .iter()
@@ -142,6 +143,50 @@ fn first_position(values: &[f64], wanted: f64) -> Option<usize> {
     }
     let rest = chunks.remainder().iter().position(|&v| v == wanted);
     rest.map(|i| start + i)
+}
+
+/// The postcode areas' centres, for the nation of a bare point.
+struct AreaPoints {
+    points: UnitPoints,
+    /// Aligned with `points`: each area's key in `Snapshot::areas`, where it mainly lies, and
+    /// whether it lies wholly in that one nation.
+    keys: Vec<String>,
+    territories: Vec<Territory>,
+    in_one_nation: Vec<bool>,
+}
+
+impl AreaPoints {
+    fn new(areas: &[PostcodeArea]) -> Self {
+        let vectors: Vec<[f64; 3]> = areas.iter().map(|a| a.centroid.unit_vector()).collect();
+        Self {
+            points: UnitPoints::new(&vectors),
+            keys: areas.iter().map(|a| a.area.clone()).collect(),
+            territories: areas.iter().map(|a| a.territory).collect(),
+            in_one_nation: areas.iter().map(|a| a.also_in.is_empty()).collect(),
+        }
+    }
+
+    /// The position of the area whose centre is nearest to the unit vector `u` (the first of
+    /// equals), with the squared chord to it.
+    fn nearest(&self, u: &[f64; 3]) -> Option<(usize, f64)> {
+        let chords = self.points.chords2_within(u, f64::INFINITY);
+        let best = smallest(&chords);
+        first_position(&chords, best).map(|at| (at, best))
+    }
+
+    /// Do all areas whose centres are within the squared chord `reach` of `u` lie mainly in
+    /// a territory that `wanted` accepts?
+    fn all_within(&self, u: &[f64; 3], reach: f64, wanted: impl Fn(Territory) -> bool) -> bool {
+        let p = &self.points;
+        p.x.iter()
+            .zip(&p.y)
+            .zip(&p.z)
+            .zip(&self.territories)
+            .fold(true, |all, (((x, y), z), t)| {
+                let c2 = (u[0] - x).powi(2) + (u[1] - y).powi(2) + (u[2] - z).powi(2);
+                all & (c2 > reach || wanted(*t))
+            })
+    }
 }
 
 /// In a scan, the nearest centres are picked one at a time (a pass over every chord each) for
@@ -222,10 +267,7 @@ impl Snapshot {
             centre_views,
             topic_views,
             registry_views: BTreeMap::new(),
-            area_points: areas
-                .iter()
-                .map(|a| (a.centroid.unit_vector(), a.area.clone(), a.territory))
-                .collect(),
+            area_points: AreaPoints::new(&areas),
             version,
             updated_at,
             by_id,
@@ -265,21 +307,10 @@ impl Snapshot {
         RegistryView::of(self, nation, q).map(|view| Cow::Owned(Shared::new(view)))
     }
 
-    /// The postcode area whose centre is nearest to `here`, with the squared chord between the
-    /// two unit vectors (chords order points as great-circle distances do, and cost three
-    /// multiplications each).
-    fn nearest_area_chord2(&self, here: Coordinates) -> Option<(&PostcodeArea, f64)> {
-        let u = here.unit_vector();
-        self.area_points
-            .iter()
-            .map(|(v, key, _)| (key, chord2(&u, v)))
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(key, c2)| (&self.areas[key], c2))
-    }
-
     /// The postcode area whose centre is nearest to `here`.
     pub fn nearest_area(&self, here: Coordinates) -> Option<&PostcodeArea> {
-        self.nearest_area_chord2(here).map(|(area, _)| area)
+        let (at, _) = self.area_points.nearest(&here.unit_vector())?;
+        self.areas.get(&self.area_points.keys[at])
     }
 
     /// The nation (or Crown Dependency) of a bare point, when the postcode areas around it
@@ -287,20 +318,20 @@ impl Snapshot {
     /// [`POINT_NATION_MARGIN_KM`] further away lies mainly in the same one. `None` near a
     /// border, where they disagree or the nearest area spans two nations.
     pub fn territory_of_point(&self, here: Coordinates) -> Option<Territory> {
-        let (nearest, nearest_chord2) = self.nearest_area_chord2(here)?;
+        let areas = &self.area_points;
+        let u = here.unit_vector();
+        let (nearest, nearest_chord2) = areas.nearest(&u)?;
+        if !areas.in_one_nation[nearest] {
+            return None;
+        }
         // Back to kilometres for the margin, then to a chord again.
-        let nearest_km = 2.0 * EARTH_RADIUS_KM * (nearest_chord2.sqrt() / 2.0).asin();
+        let nearest_km = km_of_chord2(nearest_chord2);
         let reach_km =
             (nearest_km + POINT_NATION_MARGIN_KM).min(std::f64::consts::PI * EARTH_RADIUS_KM);
-        let reach_chord2 = chord2_of_km(reach_km);
-        let u = here.unit_vector();
-        (nearest.also_in.is_empty()
-            && self
-                .area_points
-                .iter()
-                .filter(|(v, _, _)| chord2(&u, v) <= reach_chord2)
-                .all(|(_, _, territory)| *territory == nearest.territory))
-        .then_some(nearest.territory)
+        let territory = areas.territories[nearest];
+        areas
+            .all_within(&u, chord2_of_km(reach_km), |t| t == territory)
+            .then_some(territory)
     }
 
     /// Read every dataset from the database in one go.
@@ -421,7 +452,7 @@ impl Snapshot {
         // Infinite: out of reach, or already picked.
         let mut chords = self.centre_points.chords2_within(&u, reach);
         // Positions of the centres kept, nearest first; among equal chords, the earlier first.
-        let mut kept: Vec<usize> = Vec::with_capacity(limit.min(chords.len()));
+        let mut kept: Vec<(usize, f64)> = Vec::with_capacity(limit.min(chords.len()));
         let mut passes = 0;
         while kept.len() < limit && passes < PICKS_MAX {
             passes += 1;
@@ -432,7 +463,7 @@ impl Snapshot {
             let at = first_position(&chords, best).expect("the smallest chord is among them");
             chords[at] = f64::INFINITY;
             if accept(&self.centres[at]) {
-                kept.push(at);
+                kept.push((at, best));
             }
         }
         if kept.len() < limit && passes == PICKS_MAX {
@@ -444,12 +475,14 @@ impl Snapshot {
                 .map(|(i, &c)| (c, i))
                 .collect();
             rest.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            kept.extend(rest.iter().take(limit - kept.len()).map(|&(_, i)| i));
+            kept.extend(rest.iter().take(limit - kept.len()).map(|&(c, i)| (i, c)));
         }
         let mut hits = Vec::with_capacity(kept.len());
-        for index in kept {
+        for (index, chord2) in kept {
             let centre = &self.centres[index];
-            let distance_km = from.distance_km(centre.location);
+            // The great-circle distance the chord spans: the Haversine distance, to within a
+            // nanometre, for a square root and an arcsine.
+            let distance_km = km_of_chord2(chord2);
             if max_km.is_some_and(|m| distance_km > m) {
                 break;
             }
@@ -608,8 +641,66 @@ mod tests {
         (49.9f64..60.8, -8.2f64..1.7)
     }
 
+    fn area_at(
+        i: usize,
+        (lat, lon): (f64, f64),
+        territory: Territory,
+        split: bool,
+    ) -> PostcodeArea {
+        PostcodeArea {
+            area: format!("A{i}"),
+            name: format!("Area {i}"),
+            territory,
+            also_in: if split { vec![Nation::Wales] } else { vec![] },
+            centroid: Coordinates::new(lat, lon).unwrap(),
+            notes: String::new(),
+            provenance: crate::dataset::Provenance {
+                source: "test".into(),
+                last_verified: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                unverified: vec![],
+            },
+        }
+    }
+
+    /// The rule of [`Snapshot::territory_of_point`], in Haversine kilometres over a list.
+    fn territory_by_hand(areas: &[PostcodeArea], here: Coordinates) -> Option<Territory> {
+        let distance = |a: &PostcodeArea| here.distance_km(a.centroid);
+        let nearest = areas
+            .iter()
+            .min_by(|a, b| distance(a).total_cmp(&distance(b)))?;
+        let reach = distance(nearest) + POINT_NATION_MARGIN_KM;
+        (nearest.also_in.is_empty()
+            && areas
+                .iter()
+                .filter(|a| distance(a) <= reach)
+                .all(|a| a.territory == nearest.territory))
+        .then_some(nearest.territory)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// A point's territory is what the rule says when worked out by hand.
+        #[test]
+        fn territory_of_a_point_follows_the_rule(
+            areas in prop::collection::vec((uk_point(), 0usize..3, prop::bool::weighted(0.1)), 0..150),
+            from in prop::collection::vec(uk_point(), 20),
+        ) {
+            let territories = [Territory::England, Territory::Scotland, Territory::Wales];
+            let areas: Vec<PostcodeArea> = areas
+                .iter()
+                .enumerate()
+                .map(|(i, &(at, t, split))| area_at(i, at, territories[t], split))
+                .collect();
+            let s = Snapshot::build(1, String::new(), vec![], vec![], vec![], vec![], areas.clone(), vec![]);
+            for (lat, lon) in from {
+                let here = Coordinates::new(lat, lon).unwrap();
+                prop_assert_eq!(s.territory_of_point(here), territory_by_hand(&areas, here));
+                let nearest = s.nearest_area(here).map(|a| here.distance_km(a.centroid));
+                let by_hand = areas.iter().map(|a| here.distance_km(a.centroid)).min_by(f64::total_cmp);
+                prop_assert_eq!(nearest.map(|d| (d * 1e6).round()), by_hand.map(|d| (d * 1e6).round()));
+            }
+        }
 
         /// nearest (and within, by max_km) returns exactly what a full Haversine scan returns.
         #[test]

@@ -114,35 +114,33 @@ impl UnitPoints {
     }
 }
 
-/// The smallest of `values` (infinity for none), found eight lanes at a time.
-fn smallest(values: &[f64]) -> f64 {
-    let min = |a: f64, b: f64| if b < a { b } else { a };
-    let mut lanes = [f64::INFINITY; 8];
+/// The position and value of the smallest of `values` (the first of equals), or `None` when
+/// there are none or all are infinite; looked for eight lanes at a time, in one pass.
+fn position_of_smallest(values: &[f64]) -> Option<(usize, f64)> {
+    let mut best = [f64::INFINITY; 8];
+    let mut at = [usize::MAX; 8];
     let mut chunks = values.chunks_exact(8);
-    for chunk in &mut chunks {
-        for (lane, &v) in lanes.iter_mut().zip(chunk) {
-            *lane = min(*lane, v);
+    for (c, chunk) in (&mut chunks).enumerate() {
+        for lane in 0..8 {
+            let v = chunk[lane];
+            let better = v < best[lane];
+            best[lane] = if better { v } else { best[lane] };
+            at[lane] = if better { c * 8 + lane } else { at[lane] };
         }
     }
-    let rest = chunks
-        .remainder()
-        .iter()
-        .fold(f64::INFINITY, |m, &v| min(m, v));
-    lanes.iter().fold(rest, |m, &v| min(m, v))
-}
-
-/// Where `wanted` first appears in `values`, looked for eight at a time.
-fn first_position(values: &[f64], wanted: f64) -> Option<usize> {
-    let mut chunks = values.chunks_exact(8);
-    let mut start = 0;
-    for chunk in &mut chunks {
-        if chunk.iter().fold(false, |found, &v| found | (v == wanted)) {
-            return chunk.iter().position(|&v| v == wanted).map(|i| start + i);
+    let start = values.len() - chunks.remainder().len();
+    let mut found = (usize::MAX, f64::INFINITY);
+    for (i, &v) in chunks.remainder().iter().enumerate() {
+        if v < found.1 {
+            found = (start + i, v);
         }
-        start += 8;
     }
-    let rest = chunks.remainder().iter().position(|&v| v == wanted);
-    rest.map(|i| start + i)
+    for lane in 0..8 {
+        if best[lane] < found.1 || (best[lane] == found.1 && at[lane] < found.0) {
+            found = (at[lane], best[lane]);
+        }
+    }
+    (found.0 != usize::MAX).then_some(found)
 }
 
 /// The postcode areas' centres, for the nation of a bare point.
@@ -169,9 +167,7 @@ impl AreaPoints {
     /// The position of the area whose centre is nearest to the unit vector `u` (the first of
     /// equals), with the squared chord to it.
     fn nearest(&self, u: &[f64; 3]) -> Option<(usize, f64)> {
-        let chords = self.points.chords2_within(u, f64::INFINITY);
-        let best = smallest(&chords);
-        first_position(&chords, best).map(|at| (at, best))
+        position_of_smallest(&self.points.chords2_within(u, f64::INFINITY))
     }
 
     /// Do all areas whose centres are within the squared chord `reach` of `u` lie mainly in
@@ -456,11 +452,9 @@ impl Snapshot {
         let mut passes = 0;
         while kept.len() < limit && passes < PICKS_MAX {
             passes += 1;
-            let best = smallest(&chords);
-            if best == f64::INFINITY {
+            let Some((at, best)) = position_of_smallest(&chords) else {
                 break;
-            }
-            let at = first_position(&chords, best).expect("the smallest chord is among them");
+            };
             chords[at] = f64::INFINITY;
             if accept(&self.centres[at]) {
                 kept.push((at, best));

@@ -1,26 +1,24 @@
 //! Query-string parsing: every parameter checked, every problem named.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use super::error::ApiError;
 use crate::domain::Vocabulary;
 
-/// The parameters of one request, with repeats kept in order.
-pub struct Params {
-    values: HashMap<String, Vec<String>>,
+/// The parameters of one request, in the order given (repeats kept). A request has a handful,
+/// so they are looked up by a scan; text that needs no decoding is borrowed from the query.
+pub struct Params<'q> {
+    values: Vec<(Cow<'q, str>, Cow<'q, str>)>,
 }
 
-impl Params {
-    /// Parse a query string, refusing parameters the endpoint does not know.
-    pub fn parse(query: &str, allowed: &[&str]) -> Result<Self, ApiError> {
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(query).map_err(|_| ApiError::BadRequest {
-                parameter: None,
-                detail: "the query string is not valid URL encoding".into(),
-            })?;
-        let mut values: HashMap<String, Vec<String>> = HashMap::new();
-        for (key, value) in pairs {
-            if !allowed.contains(&key.as_str()) {
+impl<'q> Params<'q> {
+    /// Parse a query string, refusing parameters the endpoint does not know. (Malformed
+    /// percent-escapes are kept as written and invalid UTF-8 is replaced, as browsers do; the
+    /// values are then checked one by one.)
+    pub fn parse(query: &'q str, allowed: &[&str]) -> Result<Self, ApiError> {
+        let mut values = Vec::new();
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            if !allowed.contains(&key.as_ref()) {
                 let shown: String = key.chars().take(40).collect();
                 return Err(ApiError::bad_parameter(
                     &shown,
@@ -30,17 +28,27 @@ impl Params {
                     ),
                 ));
             }
-            values.entry(key).or_default().push(value);
+            values.push((key, value));
         }
         Ok(Self { values })
     }
 
+    /// Every value given for `name`, in order.
+    fn all<'a>(&'a self, name: &str) -> Vec<&'a str> {
+        self.values
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_ref())
+            .collect()
+    }
+
     /// The single value of a parameter (trimmed; empty counts as absent).
     pub fn one(&self, name: &str) -> Result<Option<&str>, ApiError> {
-        match self.values.get(name).map(Vec::as_slice) {
-            None => Ok(None),
-            Some([v]) => Ok(Some(v.trim()).filter(|v| !v.is_empty())),
-            Some(_) => Err(ApiError::bad_parameter(
+        let mut given = self.values.iter().filter(|(k, _)| k == name);
+        match (given.next(), given.next()) {
+            (None, _) => Ok(None),
+            (Some((_, v)), None) => Ok(Some(v.trim()).filter(|v| !v.is_empty())),
+            (Some(_), Some(_)) => Err(ApiError::bad_parameter(
                 name,
                 format!("parameter '{name}' is given more than once; give it once"),
             )),
@@ -49,10 +57,8 @@ impl Params {
 
     /// Every value of a repeatable parameter (also accepts comma-separated values).
     pub fn many(&self, name: &str) -> Vec<&str> {
-        self.values
-            .get(name)
+        self.all(name)
             .into_iter()
-            .flatten()
             .flat_map(|v| v.split(','))
             .map(str::trim)
             .filter(|v| !v.is_empty())

@@ -64,9 +64,10 @@ out = open(sys.argv[1], "a")
 def median(name):
     with open(f"target/criterion/answer/{name}/new/estimates.json") as f:
         return json.load(f)["median"]["point_estimate"] / 1000.0  # µs
-for name, what in (("locate_point", "locate a point (its nation)"), ("build", "build the answer (R-tree, views, links)"),
-                   ("write_json", "write it as JSON"), ("whole", "all three")):
+for name, what in (("locate_point", "locate a point (its nation)"), ("build", "build the answer (nearest centres, views, links)"),
+                   ("whole", "all three")):
     out.write(f"nearest answer in process, shipped data: {what}\t{median(name):.2f}\t\tµs (median, 1 000 points)\n")
+out.write(f"nearest answer in process: write it as JSON by hand, beside serde's derived serialisation of the same answer\t{median('write_json'):.2f}\t{median('write_json_serde'):.2f}\tµs (median, 100 answers)\n")
 out.write(f"nearest answer in process, all three, with a second thread doing the same\t{median('whole_contended'):.2f}\t{median('whole'):.2f}\tµs (median; baseline: alone)\n")
 PY
 fi

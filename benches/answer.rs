@@ -14,6 +14,7 @@ use centre_directory::answer::{Filters, NearestAnswer};
 use centre_directory::config::DatabaseUrl;
 use centre_directory::db::Database;
 use centre_directory::domain::Coordinates;
+use centre_directory::fuzzing::Sequence;
 use centre_directory::geocode::Location;
 use centre_directory::import::load_missing_datasets;
 use centre_directory::index::Snapshot;
@@ -21,13 +22,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 /// The same points every run (xorshift64*), inside the box of Great Britain and Northern Ireland.
 fn points(n: usize) -> Vec<Coordinates> {
-    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-    let mut next = move || {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut sequence = Sequence::new(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || sequence.next_unit();
     (0..n)
         .map(|_| {
             let lat = 50.2 + next() * 8.0;

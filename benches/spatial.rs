@@ -11,29 +11,23 @@ use std::time::Duration;
 
 use centre_directory::dataset::Centre;
 use centre_directory::domain::Coordinates;
+use centre_directory::fuzzing::Sequence;
 use centre_directory::index::Snapshot;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
-/// A small deterministic generator (xorshift64*), so every run measures the same points.
-struct Rng(u64);
+/// The same points every run, over Great Britain and Northern Ireland.
+struct Rng(Sequence);
 
 impl Rng {
-    fn next_f64(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
     fn point(&mut self) -> Coordinates {
-        let lat = 50.0 + self.next_f64() * 8.5;
-        let lon = -6.0 + self.next_f64() * 7.7;
+        let lat = 50.0 + self.0.next_unit() * 8.5;
+        let lon = -6.0 + self.0.next_unit() * 7.7;
         Coordinates::new(lat, lon).expect("inside the UK box")
     }
 }
 
 fn snapshot(n: usize) -> Snapshot {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
+    let mut rng = Rng(Sequence::new(0x9E37_79B9_7F4A_7C15 ^ n as u64));
     let centres = (0..n)
         .map(|i| Centre::placeholder(i, rng.point()))
         .collect();
@@ -50,7 +44,7 @@ fn snapshot(n: usize) -> Snapshot {
 }
 
 fn queries() -> Vec<Coordinates> {
-    let mut rng = Rng(42);
+    let mut rng = Rng(Sequence::new(42));
     (0..1024).map(|_| rng.point()).collect()
 }
 

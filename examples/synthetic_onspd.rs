@@ -56,13 +56,8 @@ fn main() -> std::io::Result<()> {
     if let Some(b) = baseline.as_mut() {
         writeln!(b, "postcode,outcode,lat,lon,nation,terminated")?;
     }
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut random = move || {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut sequence = centre_directory::fuzzing::Sequence::new(0x2545_F491_4F6C_DD1D);
+    let mut random = move || sequence.next_unit();
     let mut written = 0usize;
     'all: for (area, ctry, nation) in AREAS {
         for district in 1..=99 {

@@ -1,6 +1,7 @@
 //! Entry points for the fuzz targets in `fuzz/` (`cargo fuzz run <target>`). Each takes
 //! arbitrary input, runs one of the parsers that meet untrusted text, and panics only when a
-//! property every input must keep is broken, so a crash is always a real finding. Not part of
+//! property every input must keep is broken, so a crash is always a real finding. Also the
+//! deterministic number sequence the tests, benches and synthetic data draw from. Not part of
 //! the service's API.
 
 use std::io::Cursor;
@@ -77,5 +78,29 @@ pub fn query_string(raw: &str) {
             assert_eq!(response.status().as_u16(), 400, "{raw:?}: {e}");
             assert!(!e.to_string().is_empty());
         }
+    }
+}
+
+/// A small deterministic generator (xorshift64*), so tests, benches and synthetic data see the
+/// same numbers on every run. Not for anything that must be unpredictable.
+pub struct Sequence(u64);
+
+impl Sequence {
+    /// A sequence from `seed` (which must not be zero).
+    pub fn new(seed: u64) -> Self {
+        assert_ne!(seed, 0, "xorshift needs a non-zero seed");
+        Self(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0.0..1.0`.
+    pub fn next_unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }

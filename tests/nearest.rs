@@ -470,13 +470,8 @@ fn the_hand_written_nearest_json_is_what_serde_writes() {
     centre_directory::import::load_missing_datasets(&conn, &support::data_dir()).expect("data");
     let snapshot = Snapshot::load(&conn).expect("snapshot");
 
-    let mut state = 0x2545_F491_4F6C_DD1D_u64;
-    let mut next = move || {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut sequence = centre_directory::fuzzing::Sequence::new(0x2545_F491_4F6C_DD1D);
+    let mut next = move || sequence.next_unit();
     let pick = |x: f64, n: usize| ((x * n as f64) as usize).min(n - 1);
     let texts = [
         "LS9 7TF",

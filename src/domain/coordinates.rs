@@ -121,13 +121,8 @@ mod tests {
 
     #[test]
     fn degrees_are_written_as_format_writes_them() {
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = move || {
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        };
+        let mut sequence = crate::fuzzing::Sequence::new(0x9E37_79B9_7F4A_7C15);
+        let mut next = move || sequence.next_u64();
         let random = (0..300_000).map(|_| {
             let x = next();
             let unit = (x >> 11) as f64 / (1u64 << 53) as f64;

@@ -78,6 +78,12 @@ fn chord2_of_km(km: f64) -> f64 {
     (2.0 * half_angle.sin()).powi(2)
 }
 
+/// The squared chord (the squared Euclidean distance) between two unit vectors.
+#[inline]
+fn chord2(u: &[f64; 3], v: [f64; 3]) -> f64 {
+    (u[0] - v[0]).powi(2) + (u[1] - v[1]).powi(2) + (u[2] - v[2]).powi(2)
+}
+
 /// Unit vectors stored coordinate by coordinate, so that the chords to all of them are
 /// measured several at a time.
 struct UnitPoints {
@@ -103,7 +109,7 @@ impl UnitPoints {
             .zip(&self.y)
             .zip(&self.z)
             .map(|((x, y), z)| {
-                let c2 = (u[0] - x).powi(2) + (u[1] - y).powi(2) + (u[2] - z).powi(2);
+                let c2 = chord2(u, [*x, *y, *z]);
                 if c2 <= reach {
                     c2
                 } else {
@@ -179,7 +185,7 @@ impl AreaPoints {
             .zip(&p.z)
             .zip(&self.territories)
             .fold(true, |all, (((x, y), z), t)| {
-                let c2 = (u[0] - x).powi(2) + (u[1] - y).powi(2) + (u[2] - z).powi(2);
+                let c2 = chord2(u, [*x, *y, *z]);
                 all & (c2 > reach || wanted(*t))
             })
     }

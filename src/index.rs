@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
@@ -16,7 +16,7 @@ use crate::dataset::{
     Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
 };
 use crate::db::{Database, DbError, Storage};
-use crate::domain::{Coordinates, Nation, Territory};
+use crate::domain::{Coordinates, Nation, Territory, Vocabulary};
 use crate::figures::FigureQuery;
 use crate::geocode::memory::PostcodeIndex;
 use crate::views::{CentreView, RegistryView, Shared, TopicSummaryView};
@@ -76,6 +76,13 @@ fn km_of_chord2(chord2: f64) -> f64 {
 fn chord2_of_km(km: f64) -> f64 {
     let half_angle = (km / (2.0 * EARTH_RADIUS_KM)).min(std::f64::consts::FRAC_PI_2);
     (2.0 * half_angle.sin()).powi(2)
+}
+
+/// The unit vector of a latitude and longitude in degrees (as `Coordinates::unit_vector`,
+/// for points that need not be checked).
+fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
+    let (lat, lon) = (lat.to_radians(), lon.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
 /// The squared chord (the squared Euclidean distance) between two unit vectors.
@@ -157,7 +164,21 @@ struct AreaPoints {
     keys: Vec<String>,
     territories: Vec<Territory>,
     in_one_nation: Vec<bool>,
+    /// What every point of each cell of a grid over the UK box gets from
+    /// [`Snapshot::territory_of_point`], worked out the first time a point in it is asked
+    /// about: [`CELL_UNKNOWN`], [`CELL_BORDER`] (it depends on the point: worked out for each),
+    /// or [`CELL_SETTLED`] plus the position of the territory in `Territory::ALL`.
+    cells: Box<[AtomicU8]>,
 }
+
+/// The territory grid: cells of this many degrees of latitude and longitude over
+/// `Coordinates::LAT_RANGE` and `LON_RANGE`.
+const CELL_DEGREES: f64 = 0.1;
+const CELL_ROWS: usize = 120;
+const CELL_COLUMNS: usize = 108;
+const CELL_UNKNOWN: u8 = 0;
+const CELL_BORDER: u8 = 1;
+const CELL_SETTLED: u8 = 2;
 
 impl AreaPoints {
     fn new(areas: &[PostcodeArea]) -> Self {
@@ -167,7 +188,65 @@ impl AreaPoints {
             keys: areas.iter().map(|a| a.area.clone()).collect(),
             territories: areas.iter().map(|a| a.territory).collect(),
             in_one_nation: areas.iter().map(|a| a.also_in.is_empty()).collect(),
+            cells: (0..CELL_ROWS * CELL_COLUMNS)
+                .map(|_| AtomicU8::new(CELL_UNKNOWN))
+                .collect(),
         }
+    }
+
+    /// The cell of the grid `here` lies in.
+    fn cell_of(here: Coordinates) -> (usize, usize) {
+        let row = ((here.lat() - Coordinates::LAT_RANGE.0) / CELL_DEGREES) as usize;
+        let column = ((here.lon() - Coordinates::LON_RANGE.0) / CELL_DEGREES) as usize;
+        (row.min(CELL_ROWS - 1), column.min(CELL_COLUMNS - 1))
+    }
+
+    /// What every point of a cell gets: one territory when the areas around the whole cell
+    /// agree, else [`CELL_BORDER`]. For a point p within h km of the cell's centre c, p's
+    /// nearest area is within (nearest to c) + 2h of c, and every area p's rule looks at is
+    /// within (nearest to c) + 2h + margin of c; so if all of those lie wholly in one
+    /// territory, so does p's answer.
+    fn settle(&self, (row, column): (usize, usize)) -> u8 {
+        let lat0 = Coordinates::LAT_RANGE.0 + row as f64 * CELL_DEGREES;
+        let lon0 = Coordinates::LON_RANGE.0 + column as f64 * CELL_DEGREES;
+        let centre = unit_vector(lat0 + CELL_DEGREES / 2.0, lon0 + CELL_DEGREES / 2.0);
+        // The farthest corner, and ten metres for rounding at the cell's edges.
+        let half_diagonal_km = [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
+            .iter()
+            .map(|(a, b)| {
+                let corner = unit_vector(lat0 + a * CELL_DEGREES, lon0 + b * CELL_DEGREES);
+                km_of_chord2(chord2(&centre, corner))
+            })
+            .fold(0.0, f64::max)
+            + 0.01;
+        let Some((nearest, nearest_chord2)) = self.nearest(&centre) else {
+            return CELL_BORDER;
+        };
+        let territory = self.territories[nearest];
+        let reach_km =
+            km_of_chord2(nearest_chord2) + 2.0 * half_diagonal_km + POINT_NATION_MARGIN_KM;
+        let agree = self.all_within(&centre, chord2_of_km(reach_km), |i| {
+            self.in_one_nation[i] && self.territories[i] == territory
+        });
+        match Territory::ALL.iter().position(|t| *t == territory) {
+            Some(at) if agree => CELL_SETTLED + at as u8,
+            _ => CELL_BORDER,
+        }
+    }
+
+    /// The territory every point of `here`'s cell gets, if they all get the same one.
+    fn settled(&self, here: Coordinates) -> Option<Territory> {
+        let (row, column) = Self::cell_of(here);
+        let cell = &self.cells[row * CELL_COLUMNS + column];
+        let mut known = cell.load(Ordering::Relaxed);
+        if known == CELL_UNKNOWN {
+            // Two threads may both work it out; they store the same answer.
+            known = self.settle((row, column));
+            cell.store(known, Ordering::Relaxed);
+        }
+        known
+            .checked_sub(CELL_SETTLED)
+            .map(|at| Territory::ALL[at as usize])
     }
 
     /// The position of the area whose centre is nearest to the unit vector `u` (the first of
@@ -176,17 +255,17 @@ impl AreaPoints {
         position_of_smallest(&self.points.chords2_within(u, f64::INFINITY))
     }
 
-    /// Do all areas whose centres are within the squared chord `reach` of `u` lie mainly in
-    /// a territory that `wanted` accepts?
-    fn all_within(&self, u: &[f64; 3], reach: f64, wanted: impl Fn(Territory) -> bool) -> bool {
+    /// Do all areas whose centres are within the squared chord `reach` of `u` pass
+    /// `wanted` (given their positions)?
+    fn all_within(&self, u: &[f64; 3], reach: f64, wanted: impl Fn(usize) -> bool) -> bool {
         let p = &self.points;
         p.x.iter()
             .zip(&p.y)
             .zip(&p.z)
-            .zip(&self.territories)
-            .fold(true, |all, (((x, y), z), t)| {
+            .enumerate()
+            .fold(true, |all, (i, ((x, y), z))| {
                 let c2 = chord2(u, [*x, *y, *z]);
-                all & (c2 > reach || wanted(*t))
+                all & (c2 > reach || wanted(i))
             })
     }
 }
@@ -321,6 +400,9 @@ impl Snapshot {
     /// border, where they disagree or the nearest area spans two nations.
     pub fn territory_of_point(&self, here: Coordinates) -> Option<Territory> {
         let areas = &self.area_points;
+        if let Some(settled) = areas.settled(here) {
+            return Some(settled);
+        }
         let u = here.unit_vector();
         let (nearest, nearest_chord2) = areas.nearest(&u)?;
         if !areas.in_one_nation[nearest] {
@@ -332,7 +414,9 @@ impl Snapshot {
             (nearest_km + POINT_NATION_MARGIN_KM).min(std::f64::consts::PI * EARTH_RADIUS_KM);
         let territory = areas.territories[nearest];
         areas
-            .all_within(&u, chord2_of_km(reach_km), |t| t == territory)
+            .all_within(&u, chord2_of_km(reach_km), |i| {
+                areas.territories[i] == territory
+            })
             .then_some(territory)
     }
 
@@ -662,6 +746,68 @@ mod tests {
         }
     }
 
+    /// Areas in bands of latitude, as nations lie (so whole cells of the grid agree), with
+    /// some out of their band and some spanning two nations.
+    fn banded_areas(sequence: &mut crate::fuzzing::Sequence, n: usize) -> Vec<PostcodeArea> {
+        let territories = [Territory::England, Territory::Wales, Territory::Scotland];
+        (0..n)
+            .map(|i| {
+                let at = (
+                    49.9 + sequence.next_unit() * 10.9,
+                    -8.2 + sequence.next_unit() * 9.9,
+                );
+                let band = if at.0 < 53.0 {
+                    0
+                } else if at.0 < 56.0 {
+                    1
+                } else {
+                    2
+                };
+                let odd = sequence.next_unit() < 0.1;
+                let t = if odd {
+                    (sequence.next_u64() % 3) as usize
+                } else {
+                    band
+                };
+                area_at(i, at, territories[t], sequence.next_unit() < 0.05)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn points_in_settled_cells_follow_the_rule_too() {
+        let mut sequence = crate::fuzzing::Sequence::new(7);
+        let areas = banded_areas(&mut sequence, 150);
+        let s = Snapshot::build(
+            1,
+            String::new(),
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            areas.clone(),
+            vec![],
+        );
+        let mut settled = 0;
+        for _ in 0..5_000 {
+            let here = Coordinates::new(
+                49.0 + sequence.next_unit() * 12.0,
+                -8.75 + sequence.next_unit() * 10.75,
+            )
+            .unwrap();
+            settled += usize::from(s.area_points.settled(here).is_some());
+            assert_eq!(
+                s.territory_of_point(here),
+                territory_by_hand(&areas, here),
+                "{here:?}"
+            );
+        }
+        assert!(
+            settled > 1_000,
+            "only {settled} of 5 000 points came from settled cells"
+        );
+    }
+
     /// The rule of [`Snapshot::territory_of_point`], in Haversine kilometres over a list.
     fn territory_by_hand(areas: &[PostcodeArea], here: Coordinates) -> Option<Territory> {
         let distance = |a: &PostcodeArea| here.distance_km(a.centroid);
@@ -683,17 +829,32 @@ mod tests {
         /// A point's territory is what the rule says when worked out by hand.
         #[test]
         fn territory_of_a_point_follows_the_rule(
-            areas in prop::collection::vec((uk_point(), 0usize..3, prop::bool::weighted(0.1)), 0..150),
+            areas in prop::collection::vec(
+                (uk_point(), prop::option::weighted(0.1, 0usize..3), prop::bool::weighted(0.05)),
+                0..150,
+            ),
             from in prop::collection::vec(uk_point(), 20),
         ) {
-            let territories = [Territory::England, Territory::Scotland, Territory::Wales];
+            let territories = [Territory::England, Territory::Wales, Territory::Scotland];
+            // Mostly in bands of latitude, as nations lie, so that whole cells agree; some
+            // areas elsewhere, and some spanning two nations.
+            let band = |lat: f64| if lat < 53.0 { 0 } else if lat < 56.0 { 1 } else { 2 };
             let areas: Vec<PostcodeArea> = areas
                 .iter()
                 .enumerate()
-                .map(|(i, &(at, t, split))| area_at(i, at, territories[t], split))
+                .map(|(i, &(at, odd, split))| {
+                    area_at(i, at, territories[odd.unwrap_or(band(at.0))], split)
+                })
                 .collect();
             let s = Snapshot::build(1, String::new(), vec![], vec![], vec![], vec![], areas.clone(), vec![]);
-            for (lat, lon) in from {
+            // Each point with three more near it (mostly in the same cell of the grid that
+            // settles whole cells), and the corners of the box.
+            let near = [(0.0, 0.0), (0.031, -0.047), (-0.052, 0.018), (0.004, 0.066)];
+            let points = from
+                .iter()
+                .flat_map(|&(lat, lon)| near.iter().map(move |(a, b)| (lat + a, lon + b)))
+                .chain([(49.0, -8.75), (61.0, 2.0), (49.0, 2.0), (61.0, -8.75)]);
+            for (lat, lon) in points {
                 let here = Coordinates::new(lat, lon).unwrap();
                 prop_assert_eq!(s.territory_of_point(here), territory_by_hand(&areas, here));
                 let nearest = s.nearest_area(here).map(|a| here.distance_km(a.centroid));

@@ -16,6 +16,7 @@ use crate::dataset::{
     Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
 };
 use crate::db::{Database, DbError, Storage};
+use crate::domain::coordinates::unit_vector_of;
 use crate::domain::{Coordinates, Nation, Territory, Vocabulary};
 use crate::figures::FigureQuery;
 use crate::geocode::memory::PostcodeIndex;
@@ -76,13 +77,6 @@ fn km_of_chord2(chord2: f64) -> f64 {
 fn chord2_of_km(km: f64) -> f64 {
     let half_angle = (km / (2.0 * EARTH_RADIUS_KM)).min(std::f64::consts::FRAC_PI_2);
     (2.0 * half_angle.sin()).powi(2)
-}
-
-/// The unit vector of a latitude and longitude in degrees (as `Coordinates::unit_vector`,
-/// for points that need not be checked).
-fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
-    let (lat, lon) = (lat.to_radians(), lon.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
 /// The squared chord (the squared Euclidean distance) between two unit vectors.
@@ -209,12 +203,12 @@ impl AreaPoints {
     fn settle(&self, (row, column): (usize, usize)) -> u8 {
         let lat0 = Coordinates::LAT_RANGE.0 + row as f64 * CELL_DEGREES;
         let lon0 = Coordinates::LON_RANGE.0 + column as f64 * CELL_DEGREES;
-        let centre = unit_vector(lat0 + CELL_DEGREES / 2.0, lon0 + CELL_DEGREES / 2.0);
+        let centre = unit_vector_of(lat0 + CELL_DEGREES / 2.0, lon0 + CELL_DEGREES / 2.0);
         // The farthest corner, and ten metres for rounding at the cell's edges.
         let half_diagonal_km = [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
             .iter()
             .map(|(a, b)| {
-                let corner = unit_vector(lat0 + a * CELL_DEGREES, lon0 + b * CELL_DEGREES);
+                let corner = unit_vector_of(lat0 + a * CELL_DEGREES, lon0 + b * CELL_DEGREES);
                 km_of_chord2(chord2(&centre, corner))
             })
             .fold(0.0, f64::max)

@@ -72,9 +72,15 @@ impl Coordinates {
     /// monotonic in great-circle distance, so a Euclidean nearest-neighbour search over them
     /// gives exact great-circle order.
     pub fn unit_vector(self) -> [f64; 3] {
-        let (lat, lon) = (self.lat.to_radians(), self.lon.to_radians());
-        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+        unit_vector_of(self.lat, self.lon)
     }
+}
+
+/// [`Coordinates::unit_vector`] of any latitude and longitude in degrees, inside the UK box
+/// or not (the corners of a grid cell, say).
+pub fn unit_vector_of(lat: f64, lon: f64) -> [f64; 3] {
+    let (lat, lon) = (lat.to_radians(), lon.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
 fn parse_degrees(raw: &str, what: &str) -> Result<f64, String> {

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::dataset::Cancer;
-use crate::domain::coordinates::{km_to_miles, push_degrees};
+use crate::domain::coordinates::{km_to_miles, push_degrees, write_degrees};
 use crate::domain::{CentreKind, Nation, Service, Territory};
 use crate::figures::FigureQuery;
 use crate::geocode::{Location, Precision};
@@ -47,11 +47,12 @@ pub struct NearestAnswer<'a> {
     /// Said kindly when nothing matched.
     pub message: Option<String>,
     #[schema(value_type = Vec<TopicSummaryView>)]
-    pub treatment: Vec<&'a Shared<TopicSummaryView>>,
+    pub treatment: Topics<'a>,
     #[schema(value_type = Option<RegistryView>)]
     pub registry: Option<Cow<'a, Shared<RegistryView>>>,
     pub registry_note: Option<&'static str>,
-    pub dataset: DatasetView,
+    #[schema(value_type = DatasetView)]
+    pub dataset: &'a Shared<DatasetView>,
 }
 
 impl<'a> NearestAnswer<'a> {
@@ -66,14 +67,14 @@ impl<'a> NearestAnswer<'a> {
             .iter()
             .flat_map(|h| h.centre.services.iter().copied())
             .collect();
-        let from = directions_start(Some(&location));
+        let from = DirectionsStart::of(Some(&location));
         let results: Vec<ResultView> = hits
             .iter()
             .map(|h| ResultView {
                 centre: snapshot.centre_view(h.index),
-                distance_km: round(h.distance_km, 2),
-                distance_miles: round(km_to_miles(h.distance_km), 2),
-                directions_url: directions_from(&from, snapshot.centre_destination(h.index)),
+                distance_km: round_to_hundredths(h.distance_km),
+                distance_miles: round_to_hundredths(km_to_miles(h.distance_km)),
+                directions_url: DirectionsLink::new(from, snapshot.centre_destination(h.index)),
                 registry: (Some(h.centre.nation) != location.nation)
                     .then(|| snapshot.registry_view(h.centre.nation, &filters.figure_query()))
                     .flatten(),
@@ -91,7 +92,7 @@ impl<'a> NearestAnswer<'a> {
             treatment: topics_for(snapshot, offered),
             registry: registry_for(snapshot, &location, &filters.figure_query()),
             registry_note: registry_note(&location),
-            dataset: DatasetView::from(snapshot),
+            dataset: snapshot.dataset_view(),
             location,
             results,
             message,
@@ -117,7 +118,7 @@ impl NearestAnswer<'_> {
             out.extend_from_slice(b",\"distance_miles\":");
             wire::hundredths(out, r.distance_miles);
             out.extend_from_slice(b",\"directions_url\":");
-            wire::string(out, &r.directions_url);
+            r.directions_url.write_json(out);
             if let Some(registry) = &r.registry {
                 out.extend_from_slice(b",\"registry\":");
                 out.extend_from_slice(registry.json().as_bytes());
@@ -147,7 +148,7 @@ impl NearestAnswer<'_> {
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"dataset\":");
-        wire::value(out, &self.dataset);
+        out.extend_from_slice(self.dataset.json().as_bytes());
         out.push(b'}');
     }
 }
@@ -180,7 +181,8 @@ pub struct ResultView<'a> {
     pub distance_miles: f64,
     /// OpenStreetMap directions to the centre: from the location when it is a full postcode
     /// or a point, otherwise to the centre alone (the traveller fills in the start).
-    pub directions_url: String,
+    #[schema(value_type = String)]
+    pub directions_url: DirectionsLink<'a>,
     /// Present when the centre is in a different nation from the location: its own registry.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<RegistryView>)]
@@ -190,22 +192,116 @@ pub struct ResultView<'a> {
 /// OpenStreetMap directions to a point, from the searcher's location when it is precise (a
 /// full postcode or a point; a district or area centre would be a misleading start).
 pub fn directions_url(from: Option<&Location>, lat: f64, lon: f64) -> String {
-    directions_from(&directions_start(from), &directions_destination(lat, lon))
+    DirectionsLink::new(DirectionsStart::of(from), &directions_destination(lat, lon)).to_string()
 }
 
-/// The part of a directions link before the destination (made once per answer).
-pub fn directions_start(from: Option<&Location>) -> String {
-    match from.filter(|l| matches!(l.precision, Precision::Postcode | Precision::Point)) {
-        Some(l) => {
-            let mut start = String::with_capacity(80);
-            start.push_str("https://www.openstreetmap.org/directions?from=");
-            push_degrees(&mut start, l.lat);
-            start.push_str("%2C");
-            push_degrees(&mut start, l.lon);
-            start.push_str("&to=");
-            start
+/// Where OpenStreetMap directions links lead.
+const DIRECTIONS: &str = "https://www.openstreetmap.org/directions?";
+
+/// The start of an answer's directions links (`from=53.80000%2C-1.55000&`), or nothing when
+/// the location is not precise. Written once per answer and kept inline, so that each result's
+/// link shares it without an allocation of its own.
+#[derive(Clone, Copy)]
+pub struct DirectionsStart {
+    text: [u8; 48],
+    len: u8,
+}
+
+impl DirectionsStart {
+    const NONE: Self = Self {
+        text: [0; 48],
+        len: 0,
+    };
+
+    /// From the location when it is a full postcode or a point.
+    pub fn of(from: Option<&Location>) -> Self {
+        use std::fmt::Write;
+        let Some(l) =
+            from.filter(|l| matches!(l.precision, Precision::Postcode | Precision::Point))
+        else {
+            return Self::NONE;
+        };
+        let mut start = Self::NONE;
+        let written = (|| {
+            start.write_str("from=")?;
+            write_degrees(&mut start, l.lat)?;
+            start.write_str("%2C")?;
+            write_degrees(&mut start, l.lon)?;
+            start.write_str("&")
+        })();
+        // A location's coordinates are in range, so this always fits; a start that did not
+        // would be left out (the link then leads to the centre alone).
+        match written {
+            Ok(()) => start,
+            Err(_) => Self::NONE,
         }
-        None => "https://www.openstreetmap.org/directions?to=".to_string(),
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.text[..usize::from(self.len)]).expect("written as text")
+    }
+}
+
+impl std::fmt::Write for DirectionsStart {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let at = usize::from(self.len);
+        let end = at + s.len();
+        let space = self.text.get_mut(at..end).ok_or(std::fmt::Error)?;
+        space.copy_from_slice(s.as_bytes());
+        self.len = u8::try_from(end).map_err(|_| std::fmt::Error)?;
+        Ok(())
+    }
+}
+
+/// An OpenStreetMap directions link to a centre, from an answer's [`DirectionsStart`]; written
+/// out only when the answer is (as a JSON string, or by `Display`).
+#[derive(Clone, Copy)]
+pub struct DirectionsLink<'a> {
+    start: DirectionsStart,
+    /// Made by [`directions_destination`] (once per centre and snapshot).
+    destination: &'a str,
+}
+
+impl<'a> DirectionsLink<'a> {
+    pub fn new(start: DirectionsStart, destination: &'a str) -> Self {
+        Self { start, destination }
+    }
+
+    /// Write the link as a JSON string, as serde_json writes it.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let start = self.start.as_str();
+        if wire::needs_escape(start) || wire::needs_escape(self.destination) {
+            return wire::value(out, self);
+        }
+        out.push(b'"');
+        out.extend_from_slice(DIRECTIONS.as_bytes());
+        out.extend_from_slice(start.as_bytes());
+        out.extend_from_slice(b"to=");
+        out.extend_from_slice(self.destination.as_bytes());
+        out.push(b'"');
+    }
+}
+
+impl std::fmt::Display for DirectionsLink<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{DIRECTIONS}{}to={}",
+            self.start.as_str(),
+            self.destination
+        )
+    }
+}
+
+impl std::fmt::Debug for DirectionsLink<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}", self = self.to_string())
+    }
+}
+
+impl Serialize for DirectionsLink<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -218,18 +314,9 @@ pub fn directions_destination(lat: f64, lon: f64) -> String {
     destination
 }
 
-/// A directions link from a start made by [`directions_start`] to a destination made by
-/// [`directions_destination`].
-pub fn directions_from(start: &str, destination: &str) -> String {
-    let mut url = String::with_capacity(start.len() + destination.len());
-    url.push_str(start);
-    url.push_str(destination);
-    url
-}
-
-fn round(v: f64, places: i32) -> f64 {
-    let f = 10f64.powi(places);
-    (v * f).round() / f
+/// A distance as answers show it: rounded to hundredths.
+pub fn round_to_hundredths(v: f64) -> f64 {
+    wire::round(v * 100.0) / 100.0
 }
 
 /// The registry of the location's nation (none for a Crown Dependency or an unknown nation).
@@ -252,8 +339,65 @@ pub fn registry_note(location: &Location) -> Option<&'static str> {
 }
 
 /// Topics for these results: general topics, topics about a service some result offers.
-pub fn topics_for(snapshot: &Snapshot, services: ServiceSet) -> Vec<&Shared<TopicSummaryView>> {
-    snapshot.topic_views(|t| t.related_service.is_none_or(|s| services.contains(s)))
+pub fn topics_for(snapshot: &Snapshot, services: ServiceSet) -> Topics<'_> {
+    Topics { snapshot, services }
+}
+
+/// The treatment topics that go with an answer's results, read from the snapshot as the answer
+/// is written (a JSON array of the topics' summaries).
+#[derive(Clone, Copy)]
+pub struct Topics<'a> {
+    snapshot: &'a Snapshot,
+    services: ServiceSet,
+}
+
+impl<'a> Topics<'a> {
+    pub fn iter(&self) -> TopicsIter<'a> {
+        TopicsIter {
+            all: self.snapshot.topics_with_views(),
+            services: self.services,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+}
+
+impl<'a> IntoIterator for &Topics<'a> {
+    type Item = &'a Shared<TopicSummaryView>;
+    type IntoIter = TopicsIter<'a>;
+    fn into_iter(self) -> TopicsIter<'a> {
+        self.iter()
+    }
+}
+
+/// The summaries of [`Topics`], in order.
+pub struct TopicsIter<'a> {
+    all: crate::index::TopicsWithViews<'a>,
+    services: ServiceSet,
+}
+
+impl<'a> Iterator for TopicsIter<'a> {
+    type Item = &'a Shared<TopicSummaryView>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let services = self.services;
+        self.all
+            .find(|(t, _)| t.related_service.is_none_or(|s| services.contains(s)))
+            .map(|(_, v)| v)
+    }
+}
+
+impl std::fmt::Debug for Topics<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Topics<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// A set of services, one bit each.

@@ -238,12 +238,109 @@ pub(crate) fn json_answer_written<T: serde::Serialize>(
             Err(e) => return internal(e),
         }
     }
-    let mut body = Vec::with_capacity(capacity);
+    let mut body = body_buffer::take(capacity);
     match write(&mut body) {
         Ok(()) => actix_web::HttpResponse::Ok()
             .content_type(header::ContentType::json())
-            .body(body),
+            .body(body_buffer::into_bytes(body)),
         Err(e) => internal(e),
+    }
+}
+
+/// Buffers for answer bodies, kept by each worker thread and used again once the answer has
+/// been sent: an answer of 14 kB would otherwise cost an allocation and a release of its size
+/// (and glibc's allocator tidies its lists of small free blocks before each large allocation).
+mod body_buffer {
+    use std::cell::RefCell;
+
+    use actix_web::web::Bytes;
+
+    /// How many buffers a thread keeps, and the largest it keeps (a large export's is freed).
+    const KEPT: usize = 8;
+    const KEPT_CAPACITY_MAX: usize = 256 * 1024;
+
+    thread_local! {
+        static FREE: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// An empty buffer with room for at least `capacity` bytes.
+    pub fn take(capacity: usize) -> Vec<u8> {
+        let mut buffer = FREE
+            .try_with(|free| free.borrow_mut().pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        buffer.reserve(capacity);
+        buffer
+    }
+
+    /// The buffer as a body; it goes back to the thread that drops the body (the worker that
+    /// sent it).
+    pub fn into_bytes(buffer: Vec<u8>) -> Bytes {
+        Bytes::from_owner(Kept(buffer))
+    }
+
+    struct Kept(Vec<u8>);
+
+    impl AsRef<[u8]> for Kept {
+        fn as_ref(&self) -> &[u8] {
+            &self.0
+        }
+    }
+
+    impl Drop for Kept {
+        fn drop(&mut self) {
+            let mut buffer = std::mem::take(&mut self.0);
+            if buffer.capacity() > KEPT_CAPACITY_MAX {
+                return;
+            }
+            buffer.clear();
+            // During the thread's own teardown the list may be gone: the buffer is freed.
+            let _ = FREE.try_with(|free| {
+                let mut free = free.borrow_mut();
+                if free.len() < KEPT {
+                    free.push(buffer);
+                }
+            });
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_sent_body_is_used_again_and_keeps_its_bytes_until_then() {
+            let mut first = take(1000);
+            first.extend_from_slice(b"{\"answer\":1}");
+            let at = first.as_ptr();
+            let body = into_bytes(first);
+            let copy = body.clone();
+            drop(body);
+            // Still held by a clone: not handed out again, and unchanged.
+            let other = take(10);
+            assert_ne!(other.as_ptr(), at);
+            assert_eq!(&copy[..], b"{\"answer\":1}");
+            drop(copy);
+            let again = take(10);
+            assert_eq!(again.as_ptr(), at);
+            assert!(again.is_empty() && again.capacity() >= 1000);
+        }
+
+        fn kept() -> usize {
+            FREE.with(|free| free.borrow().len())
+        }
+
+        #[test]
+        fn large_buffers_are_not_kept_and_few_are() {
+            let mut big = take(KEPT_CAPACITY_MAX + 1);
+            big.push(1);
+            drop(into_bytes(big));
+            assert_eq!(kept(), 0);
+            let bodies: Vec<Bytes> = (0..KEPT + 3).map(|_| into_bytes(take(100))).collect();
+            drop(bodies);
+            assert_eq!(kept(), KEPT);
+        }
     }
 }
 

@@ -20,10 +20,16 @@ use crate::domain::coordinates::unit_vector_of;
 use crate::domain::{Coordinates, Nation, Territory, Vocabulary};
 use crate::figures::FigureQuery;
 use crate::geocode::memory::PostcodeIndex;
-use crate::views::{CentreView, RegistryView, Shared, TopicSummaryView};
+use crate::views::{CentreView, DatasetView, RegistryView, Shared, TopicSummaryView};
 use crate::with_connection;
 
 type IndexedPoint = GeomWithData<[f64; 3], usize>;
+
+/// Every topic of a snapshot with its shared summary ([`Snapshot::topics_with_views`]).
+pub type TopicsWithViews<'a> = std::iter::Zip<
+    std::slice::Iter<'a, TreatmentTopic>,
+    std::slice::Iter<'a, Shared<TopicSummaryView>>,
+>;
 
 /// One consistent version of the whole directory.
 pub struct Snapshot {
@@ -45,6 +51,8 @@ pub struct Snapshot {
     centre_views: Vec<Shared<CentreView>>,
     /// Each topic's summary, serialised once (aligned with `topics`).
     topic_views: Vec<Shared<TopicSummaryView>>,
+    /// The version and time of this snapshot as answers give them, serialised once.
+    dataset_view: Shared<DatasetView>,
     /// Each registry with the figures of a question that names no condition or age (the
     /// common case), serialised once.
     registry_views: BTreeMap<Nation, Shared<RegistryView>>,
@@ -102,52 +110,116 @@ impl UnitPoints {
         }
     }
 
-    /// The squared chord (the squared Euclidean distance) from the unit vector `u` to each
-    /// point, or infinity where it is longer than `reach`.
-    fn chords2_within(&self, u: &[f64; 3], reach: f64) -> Vec<f64> {
-        self.x
-            .iter()
-            .zip(&self.y)
-            .zip(&self.z)
-            .map(|((x, y), z)| {
-                let c2 = chord2(u, [*x, *y, *z]);
-                if c2 <= reach {
-                    c2
-                } else {
-                    f64::INFINITY
-                }
-            })
-            .collect()
+    /// The `limit` points nearest to the unit vector `u` that are within the squared chord
+    /// `reach` and that `accept` takes (given their positions), nearest first, as (squared
+    /// chord, position); among equal chords the earlier position comes first.
+    ///
+    /// One pass: the chords are measured eight at a time and compared with a bar (within
+    /// reach; once `limit` are kept, nearer than the furthest kept), and only the points under
+    /// it are looked at one by one. `accept` is asked only about those.
+    fn nearest_accepted(
+        &self,
+        u: &[f64; 3],
+        reach: f64,
+        limit: usize,
+        mut accept: impl FnMut(usize) -> bool,
+    ) -> Vec<(f64, usize)> {
+        const LANES: usize = 8;
+        let mut kept: Vec<(f64, usize)> = Vec::with_capacity(limit.min(self.x.len()));
+        if limit == 0 {
+            return kept;
+        }
+        // A point is looked at when its chord is under the bar: `c2 <` the next number above
+        // `reach` is `c2 <= reach` (a reach is not negative; an infinite one stays so).
+        let mut bar = if reach.is_finite() {
+            f64::from_bits(reach.max(0.0).to_bits() + 1)
+        } else {
+            reach
+        };
+        let groups = self
+            .x
+            .chunks_exact(LANES)
+            .zip(self.y.chunks_exact(LANES))
+            .zip(self.z.chunks_exact(LANES));
+        for (g, ((x, y), z)) in groups.enumerate() {
+            let mut chords = [0.0; LANES];
+            let mut under = 0u32;
+            for lane in 0..LANES {
+                let c2 = chord2(u, [x[lane], y[lane], z[lane]]);
+                chords[lane] = c2;
+                under |= u32::from(c2 < bar) << lane;
+            }
+            if under != 0 {
+                keep_under(
+                    &mut kept,
+                    &mut bar,
+                    limit,
+                    g * LANES,
+                    &chords,
+                    under,
+                    &mut accept,
+                );
+            }
+        }
+        // The last, partial group.
+        let first = self.x.len() - self.x.len() % LANES;
+        let mut chords = [0.0; LANES];
+        let mut under = 0u32;
+        for (lane, i) in (first..self.x.len()).enumerate() {
+            chords[lane] = chord2(u, [self.x[i], self.y[i], self.z[i]]);
+            under |= u32::from(chords[lane] < bar) << lane;
+        }
+        keep_under(
+            &mut kept,
+            &mut bar,
+            limit,
+            first,
+            &chords,
+            under,
+            &mut accept,
+        );
+        kept
     }
 }
 
-/// The position and value of the smallest of `values` (the first of equals), or `None` when
-/// there are none or all are infinite; looked for eight lanes at a time, in one pass.
-fn position_of_smallest(values: &[f64]) -> Option<(usize, f64)> {
-    let mut best = [f64::INFINITY; 8];
-    let mut at = [usize::MAX; 8];
-    let mut chunks = values.chunks_exact(8);
-    for (c, chunk) in (&mut chunks).enumerate() {
-        for lane in 0..8 {
-            let v = chunk[lane];
-            let better = v < best[lane];
-            best[lane] = if better { v } else { best[lane] };
-            at[lane] = if better { c * 8 + lane } else { at[lane] };
+/// Part of [`UnitPoints::nearest_accepted`]: keep the points of a group (from position
+/// `first`) whose chords were under the bar (the bits of `under`), if they are still under it
+/// and accepted, and lower the bar once `limit` are kept.
+fn keep_under(
+    kept: &mut Vec<(f64, usize)>,
+    bar: &mut f64,
+    limit: usize,
+    first: usize,
+    chords: &[f64],
+    mut under: u32,
+    accept: &mut impl FnMut(usize) -> bool,
+) {
+    while under != 0 {
+        let lane = under.trailing_zeros() as usize;
+        under &= under - 1;
+        let c2 = chords[lane];
+        // The bar may have come down since.
+        if c2 < *bar && accept(first + lane) {
+            // In the last place (the furthest kept gives way when full), then moved up past
+            // the further ones: after any equal chords, which belong to earlier positions. The
+            // list is short: this beats a binary search and a shift by `insert`.
+            let item = (c2, first + lane);
+            if kept.len() == limit {
+                kept[limit - 1] = item;
+            } else {
+                kept.push(item);
+            }
+            let mut at = kept.len() - 1;
+            while at > 0 && kept[at - 1].0 > c2 {
+                kept[at] = kept[at - 1];
+                at -= 1;
+            }
+            kept[at] = item;
+            if kept.len() == limit {
+                *bar = kept[limit - 1].0;
+            }
         }
     }
-    let start = values.len() - chunks.remainder().len();
-    let mut found = (usize::MAX, f64::INFINITY);
-    for (i, &v) in chunks.remainder().iter().enumerate() {
-        if v < found.1 {
-            found = (start + i, v);
-        }
-    }
-    for lane in 0..8 {
-        if best[lane] < found.1 || (best[lane] == found.1 && at[lane] < found.0) {
-            found = (at[lane], best[lane]);
-        }
-    }
-    (found.0 != usize::MAX).then_some(found)
 }
 
 /// The postcode areas' centres, for the nation of a bare point.
@@ -246,7 +318,8 @@ impl AreaPoints {
     /// The position of the area whose centre is nearest to the unit vector `u` (the first of
     /// equals), with the squared chord to it.
     fn nearest(&self, u: &[f64; 3]) -> Option<(usize, f64)> {
-        position_of_smallest(&self.points.chords2_within(u, f64::INFINITY))
+        let nearest = self.points.nearest_accepted(u, f64::INFINITY, 1, |_| true);
+        nearest.first().map(|&(c2, at)| (at, c2))
     }
 
     /// Do all areas whose centres are within the squared chord `reach` of `u` pass
@@ -263,10 +336,6 @@ impl AreaPoints {
             })
     }
 }
-
-/// In a scan, the nearest centres are picked one at a time (a pass over every chord each) for
-/// at most this many picks; the rest, if more are wanted, are sorted.
-const PICKS_MAX: usize = 16;
 
 /// A fault-injection hook for the crash tests: with `CENTRE_DIRECTORY_TEST_RELOAD_PAUSE_MS`
 /// set, every reload of a new version says so on the log and then waits that long inside its
@@ -341,6 +410,10 @@ impl Snapshot {
         let mut snapshot = Self {
             centre_views,
             topic_views,
+            dataset_view: Shared::new(DatasetView {
+                version,
+                imported_at: updated_at.clone(),
+            }),
             registry_views: BTreeMap::new(),
             area_points: AreaPoints::new(&areas),
             version,
@@ -455,12 +528,20 @@ impl Snapshot {
         &self,
         keep: impl Fn(&TreatmentTopic) -> bool,
     ) -> Vec<&Shared<TopicSummaryView>> {
-        self.topics
-            .iter()
-            .zip(&self.topic_views)
+        self.topics_with_views()
             .filter(|(t, _)| keep(t))
             .map(|(_, v)| v)
             .collect()
+    }
+
+    /// Every topic with its shared summary, in order.
+    pub fn topics_with_views(&self) -> TopicsWithViews<'_> {
+        self.topics.iter().zip(&self.topic_views)
+    }
+
+    /// This snapshot's version and time, as answers give them.
+    pub fn dataset_view(&self) -> &Shared<DatasetView> {
+        &self.dataset_view
     }
 
     pub fn centre(&self, id: &str) -> Option<&Centre> {
@@ -529,35 +610,11 @@ impl Snapshot {
         let u = from.unit_vector();
         // Chords a little longer than `max_km`'s: the Haversine distance decides at the edge.
         let reach = max_km.map_or(f64::INFINITY, |km| chord2_of_km(km) * (1.0 + 1e-9) + 1e-12);
-        // Infinite: out of reach, or already picked.
-        let mut chords = self.centre_points.chords2_within(&u, reach);
-        // Positions of the centres kept, nearest first; among equal chords, the earlier first.
-        let mut kept: Vec<(usize, f64)> = Vec::with_capacity(limit.min(chords.len()));
-        let mut passes = 0;
-        while kept.len() < limit && passes < PICKS_MAX {
-            passes += 1;
-            let Some((at, best)) = position_of_smallest(&chords) else {
-                break;
-            };
-            chords[at] = f64::INFINITY;
-            if accept(&self.centres[at]) {
-                kept.push((at, best));
-            }
-        }
-        if kept.len() < limit && passes == PICKS_MAX {
-            // Many wanted, or many refused: every other accepted centre in reach, sorted.
-            let mut rest: Vec<(f64, usize)> = chords
-                .iter()
-                .enumerate()
-                .filter(|&(i, c)| c.is_finite() && accept(&self.centres[i]))
-                .map(|(i, &c)| (c, i))
-                .collect();
-            rest.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            kept.extend(rest.iter().take(limit - kept.len()).map(|&(c, i)| (i, c)));
-        }
+        let kept = self
+            .centre_points
+            .nearest_accepted(&u, reach, limit, |i| accept(&self.centres[i]));
         let mut hits = Vec::with_capacity(kept.len());
-        for (index, chord2) in kept {
-            let centre = &self.centres[index];
+        for (chord2, index) in kept {
             // The great-circle distance the chord spans: the Haversine distance, to within a
             // nanometre, for a square root and an arcsine.
             let distance_km = km_of_chord2(chord2);
@@ -565,7 +622,7 @@ impl Snapshot {
                 break;
             }
             hits.push(Hit {
-                centre,
+                centre: &self.centres[index],
                 distance_km,
                 index,
             });
@@ -855,6 +912,40 @@ mod tests {
                 let by_hand = areas.iter().map(|a| here.distance_km(a.centroid)).min_by(f64::total_cmp);
                 prop_assert_eq!(nearest.map(|d| (d * 1e6).round()), by_hand.map(|d| (d * 1e6).round()));
             }
+        }
+
+        /// The one-pass scan keeps exactly the first `limit` of the accepted points within
+        /// reach, sorted by (squared chord, position): ties (points repeated from a few
+        /// places) included, with a filter that refuses some.
+        #[test]
+        fn the_scan_keeps_what_a_sort_keeps(
+            places in prop::collection::vec(uk_point(), 1..6),
+            picks in prop::collection::vec(0usize..6, 0..70),
+            from in uk_point(),
+            reach_km in prop::option::of(0.0f64..700.0),
+            limit in 0usize..25,
+            refuse_every in 1usize..5,
+        ) {
+            let units: Vec<[f64; 3]> = picks
+                .iter()
+                .map(|&p| {
+                    let (lat, lon) = places[p % places.len()];
+                    Coordinates::new(lat, lon).unwrap().unit_vector()
+                })
+                .collect();
+            let points = UnitPoints::new(&units);
+            let u = Coordinates::new(from.0, from.1).unwrap().unit_vector();
+            let reach = reach_km.map_or(f64::INFINITY, chord2_of_km);
+            let accept = |i: usize| i % refuse_every != 1;
+            let mut want: Vec<(f64, usize)> = units
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (chord2(&u, *v), i))
+                .filter(|&(c2, i)| c2 <= reach && accept(i))
+                .collect();
+            want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            want.truncate(limit);
+            prop_assert_eq!(points.nearest_accepted(&u, reach, limit, accept), want);
         }
 
         /// nearest (and within, by max_km) returns exactly what a full Haversine scan returns.

@@ -105,7 +105,8 @@ pub struct ReferralResult<'a> {
     pub distance_km: f64,
     pub distance_miles: f64,
     /// OpenStreetMap directions, as in the nearest answer.
-    pub directions_url: String,
+    #[schema(value_type = String)]
+    pub directions_url: crate::answer::DirectionsLink<'a>,
     pub role: Role,
     pub role_plain: &'static str,
     /// Present when the place is in another nation than the patient: its registry.
@@ -128,7 +129,7 @@ pub struct ReferralAnswer<'a> {
     /// Guidance, not a clinical decision.
     pub disclaimer: &'static str,
     #[schema(value_type = Vec<TopicSummaryView>)]
-    pub treatment: Vec<&'a Shared<TopicSummaryView>>,
+    pub treatment: crate::answer::Topics<'a>,
     #[schema(value_type = Option<RegistryView>)]
     pub registry: Option<Cow<'a, Shared<RegistryView>>>,
     pub registry_note: Option<&'static str>,
@@ -224,7 +225,7 @@ impl<'a> ReferralAnswer<'a> {
             });
         }
         let mut results = Vec::new();
-        let from = crate::answer::directions_start(Some(&location));
+        let from = crate::answer::DirectionsStart::of(Some(&location));
         if let Some(rule) = rule {
             // A TYA service listed by its units is not listed again as its hospital's centre.
             let with_units: HashSet<&str> = snapshot
@@ -262,10 +263,12 @@ impl<'a> ReferralAnswer<'a> {
                 let role = fits(rule.setting, hit.centre, age).expect("filtered above");
                 results.push(ReferralResult {
                     centre: snapshot.centre_view(hit.index),
-                    distance_km: round2(hit.distance_km),
-                    distance_miles: round2(km_to_miles(hit.distance_km)),
-                    directions_url: crate::answer::directions_from(
-                        &from,
+                    distance_km: crate::answer::round_to_hundredths(hit.distance_km),
+                    distance_miles: crate::answer::round_to_hundredths(km_to_miles(
+                        hit.distance_km,
+                    )),
+                    directions_url: crate::answer::DirectionsLink::new(
+                        from,
                         snapshot.centre_destination(hit.index),
                     ),
                     role,
@@ -309,10 +312,12 @@ impl<'a> ReferralAnswer<'a> {
                 };
                 results.push(ReferralResult {
                     centre: snapshot.centre_view(hit.index),
-                    distance_km: round2(hit.distance_km),
-                    distance_miles: round2(km_to_miles(hit.distance_km)),
-                    directions_url: crate::answer::directions_from(
-                        &from,
+                    distance_km: crate::answer::round_to_hundredths(hit.distance_km),
+                    distance_miles: crate::answer::round_to_hundredths(km_to_miles(
+                        hit.distance_km,
+                    )),
+                    directions_url: crate::answer::DirectionsLink::new(
+                        from,
                         snapshot.centre_destination(hit.index),
                     ),
                     role,
@@ -338,8 +343,4 @@ impl<'a> ReferralAnswer<'a> {
             disclaimer: DISCLAIMER,
         }
     }
-}
-
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
 }

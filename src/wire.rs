@@ -38,7 +38,7 @@ pub fn value<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
 /// float formatting. Anything else goes to serde_json.
 #[inline]
 pub fn hundredths(out: &mut Vec<u8>, v: f64) {
-    let k = (v * 100.0).round();
+    let k = round(v * 100.0);
     if !((0.0..1e9).contains(&v) && k / 100.0 == v) || v.is_sign_negative() {
         return value(out, &v);
     }
@@ -50,6 +50,26 @@ pub fn hundredths(out: &mut Vec<u8>, v: f64) {
     out.push(b'0' + cents / 10);
     if cents % 10 != 0 {
         out.push(b'0' + cents % 10);
+    }
+}
+
+/// `x.round()` (halves away from zero), without the call into the maths library that
+/// `f64::round` makes on CPUs without a rounding instruction in the baseline set.
+#[inline]
+pub fn round(x: f64) -> f64 {
+    // From 2^52 on, every value is a whole number (or infinite, or not a number).
+    if x.is_nan() || x.abs() >= 4_503_599_627_370_496.0 {
+        return x;
+    }
+    // Truncated towards zero, keeping the sign of a zero; both exact in this range.
+    let whole = ((x as i64) as f64).copysign(x);
+    let fraction = x - whole;
+    if fraction >= 0.5 {
+        whole + 1.0
+    } else if fraction <= -0.5 {
+        whole - 1.0
+    } else {
+        whole
     }
 }
 
@@ -65,7 +85,7 @@ pub fn option<T: Serialize>(out: &mut Vec<u8>, v: Option<T>) {
 /// Does serde_json escape anything in `s`? (The quote, the backslash and control characters;
 /// it leaves `/` and non-ASCII text as they are.)
 #[inline]
-fn needs_escape(s: &str) -> bool {
+pub fn needs_escape(s: &str) -> bool {
     // Every byte looked at (no early exit), so the loop runs many bytes at a time.
     s.bytes().fold(false, |found, b| {
         found | (b < 0x20) | (b == b'"') | (b == b'\\')
@@ -91,6 +111,50 @@ mod tests {
             let mut out = Vec::new();
             string(&mut out, s);
             assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn round_is_f64_round() {
+        let mut sequence = crate::fuzzing::Sequence::new(0x2545_F491_4F6C_DD1D);
+        let mut next = move || sequence.next_u64();
+        // Halves and their neighbours, random values at every scale, random bit patterns.
+        let halves = (-2000..2000).flat_map(|k| {
+            let half = k as f64 + 0.5;
+            [half, half.next_up(), half.next_down()]
+        });
+        let scaled: Vec<f64> = (0..200_000)
+            .map(|_| {
+                let x = next();
+                let magnitude = 10f64.powi((x % 40) as i32 - 20);
+                let v = (x >> 11) as f64 / (1u64 << 53) as f64 * magnitude;
+                if x & 1 == 0 {
+                    v
+                } else {
+                    -v
+                }
+            })
+            .collect();
+        let bits: Vec<f64> = (0..200_000).map(|_| f64::from_bits(next())).collect();
+        let odd = [
+            0.0,
+            -0.0,
+            0.49999999999999994,
+            -0.49999999999999994,
+            4_503_599_627_370_495.5,
+            -4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            1e300,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for x in halves.chain(scaled).chain(bits).chain(odd) {
+            let (ours, std) = (round(x), x.round());
+            assert!(
+                ours.to_bits() == std.to_bits() || (ours.is_nan() && std.is_nan()),
+                "{x:?}: {ours:?} against {std:?}"
+            );
         }
     }
 

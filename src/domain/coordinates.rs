@@ -96,24 +96,27 @@ fn parse_degrees(raw: &str, what: &str) -> Result<f64, String> {
 /// formatting machinery. Values whose rounding is a near tie, and anything unusual, are left
 /// to `format!`.
 pub fn push_degrees(out: &mut String, x: f64) {
+    write_degrees(out, x).expect("writing to a String");
+}
+
+/// [`push_degrees`] into any text writer (it fails only when the writer does).
+pub fn write_degrees(out: &mut impl std::fmt::Write, x: f64) -> std::fmt::Result {
     let scaled = x.abs() * 1e5;
     let fraction = scaled - scaled.floor();
     // The product's rounding error is far below a millionth here, so away from a tie its
     // rounding is the exact value's.
     if !scaled.is_finite() || scaled >= 1e12 || (fraction - 0.5).abs() < 1e-6 {
-        use std::fmt::Write;
-        write!(out, "{x:.5}").expect("writing to a String");
-        return;
+        return write!(out, "{x:.5}");
     }
     let n = scaled.round() as u64;
     if x.is_sign_negative() {
-        out.push('-');
+        out.write_char('-')?;
     }
     let mut digits = itoa::Buffer::new();
-    out.push_str(digits.format(n / 100_000));
-    out.push('.');
+    out.write_str(digits.format(n / 100_000))?;
+    out.write_char('.')?;
     let decimals = digits.format(n % 100_000 + 100_000);
-    out.push_str(&decimals[1..]);
+    out.write_str(&decimals[1..])
 }
 
 /// Kilometres to statute miles.

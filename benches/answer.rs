@@ -44,13 +44,13 @@ fn shipped_snapshot() -> (tempfile::TempDir, Snapshot) {
     (dir, snapshot)
 }
 
-/// Everything the nearest endpoint does for a point, bar HTTP: locate, build, write JSON.
-fn answer_json(snapshot: &Snapshot, point: Coordinates, filters: &Filters) -> Vec<u8> {
+/// Everything the nearest endpoint does for a point, bar HTTP: locate, build, write JSON into
+/// `body` (emptied first: the server's workers reuse their answer buffers too).
+fn answer_json(snapshot: &Snapshot, point: Coordinates, filters: &Filters, body: &mut Vec<u8>) {
     let location = Location::at_point(snapshot, point);
     let answer = NearestAnswer::build(snapshot, location, filters);
-    let mut body = Vec::with_capacity(16 * 1024);
-    answer.write_json(&mut body);
-    body
+    body.clear();
+    answer.write_json(body);
 }
 
 fn answer(c: &mut Criterion) {
@@ -81,23 +81,27 @@ fn answer(c: &mut Criterion) {
         .take(100)
         .map(|l| NearestAnswer::build(&snapshot, l.clone(), &filters))
         .collect();
+    let mut body = Vec::with_capacity(16 * 1024);
     group.bench_function("write_json", |b| {
         b.iter(|| {
-            let mut body = Vec::with_capacity(16 * 1024);
+            body.clear();
             built[next() % 100].write_json(&mut body);
-            body
+            body.len()
         })
     });
     // The same bytes through serde's derived serialisation, as the gzip answers are written.
     group.bench_function("write_json_serde", |b| {
         b.iter(|| {
-            let mut body = Vec::with_capacity(16 * 1024);
+            body.clear();
             serde_json::to_writer(&mut body, &built[next() % 100]).expect("json");
-            body
+            body.len()
         })
     });
     group.bench_function("whole", |b| {
-        b.iter(|| answer_json(&snapshot, black_box(points[next()]), &filters))
+        b.iter(|| {
+            answer_json(&snapshot, black_box(points[next()]), &filters, &mut body);
+            body.len()
+        })
     });
     // The same while another thread builds answers from the same snapshot, as the server's
     // workers do: the shared views' reference counts are then touched from both.
@@ -112,14 +116,19 @@ fn answer(c: &mut Criterion) {
         );
         std::thread::spawn(move || {
             let mut j = 0;
+            let mut body = Vec::with_capacity(16 * 1024);
             while !stop.load(Ordering::Relaxed) {
                 j = (j + 7) % 1000;
-                black_box(answer_json(&snapshot, points[j], &filters));
+                answer_json(&snapshot, points[j], &filters, &mut body);
+                black_box(body.len());
             }
         })
     };
     group.bench_function("whole_contended", |b| {
-        b.iter(|| answer_json(&snapshot, black_box(points[next()]), &filters))
+        b.iter(|| {
+            answer_json(&snapshot, black_box(points[next()]), &filters, &mut body);
+            body.len()
+        })
     });
     stop.store(true, Ordering::Relaxed);
     bg.join().expect("the second thread ends");

@@ -12,7 +12,7 @@ use crate::figures::FigureQuery;
 use crate::geocode::{Location, Precision};
 use crate::index::Snapshot;
 use crate::views::{CentreView, DatasetView, RegistryView, Shared, TopicSummaryView};
-use crate::wire;
+use crate::wire::{self, InlineText};
 
 /// What to look for around a location.
 #[derive(Debug, Clone, Default)]
@@ -202,26 +202,18 @@ const DIRECTIONS: &str = "https://www.openstreetmap.org/directions?";
 /// the location is not precise. Written once per answer and kept inline, so that each result's
 /// link shares it without an allocation of its own.
 #[derive(Clone, Copy)]
-pub struct DirectionsStart {
-    text: [u8; 48],
-    len: u8,
-}
+pub struct DirectionsStart(InlineText<48>);
 
 impl DirectionsStart {
-    const NONE: Self = Self {
-        text: [0; 48],
-        len: 0,
-    };
-
     /// From the location when it is a full postcode or a point.
     pub fn of(from: Option<&Location>) -> Self {
         use std::fmt::Write;
         let Some(l) =
             from.filter(|l| matches!(l.precision, Precision::Postcode | Precision::Point))
         else {
-            return Self::NONE;
+            return Self(InlineText::new());
         };
-        let mut start = Self::NONE;
+        let mut start = InlineText::new();
         let written = (|| {
             start.write_str("from=")?;
             write_degrees(&mut start, l.lat)?;
@@ -232,24 +224,9 @@ impl DirectionsStart {
         // A location's coordinates are in range, so this always fits; a start that did not
         // would be left out (the link then leads to the centre alone).
         match written {
-            Ok(()) => start,
-            Err(_) => Self::NONE,
+            Ok(()) => Self(start),
+            Err(_) => Self(InlineText::new()),
         }
-    }
-
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.text[..usize::from(self.len)]).expect("written as text")
-    }
-}
-
-impl std::fmt::Write for DirectionsStart {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let at = usize::from(self.len);
-        let end = at + s.len();
-        let space = self.text.get_mut(at..end).ok_or(std::fmt::Error)?;
-        space.copy_from_slice(s.as_bytes());
-        self.len = u8::try_from(end).map_err(|_| std::fmt::Error)?;
-        Ok(())
     }
 }
 
@@ -269,13 +246,13 @@ impl<'a> DirectionsLink<'a> {
 
     /// Write the link as a JSON string, as serde_json writes it.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let start = self.start.as_str();
-        if wire::needs_escape(start) || wire::needs_escape(self.destination) {
+        let start = self.start.0.as_bytes();
+        if wire::needs_escape_bytes(start) || wire::needs_escape(self.destination) {
             return wire::value(out, self);
         }
         out.push(b'"');
         out.extend_from_slice(DIRECTIONS.as_bytes());
-        out.extend_from_slice(start.as_bytes());
+        out.extend_from_slice(start);
         out.extend_from_slice(b"to=");
         out.extend_from_slice(self.destination.as_bytes());
         out.push(b'"');
@@ -287,7 +264,7 @@ impl std::fmt::Display for DirectionsLink<'_> {
         write!(
             f,
             "{DIRECTIONS}{}to={}",
-            self.start.as_str(),
+            self.start.0.as_str(),
             self.destination
         )
     }
@@ -301,7 +278,13 @@ impl std::fmt::Debug for DirectionsLink<'_> {
 
 impl Serialize for DirectionsLink<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        use std::fmt::Write;
+        // Whole, then as one string: serde_json escapes a `collect_str` piece by piece.
+        let mut link = InlineText::<192>::new();
+        match write!(link, "{self}") {
+            Ok(()) => s.serialize_str(link.as_str()),
+            Err(_) => s.collect_str(self),
+        }
     }
 }
 

@@ -86,10 +86,58 @@ pub fn option<T: Serialize>(out: &mut Vec<u8>, v: Option<T>) {
 /// it leaves `/` and non-ASCII text as they are.)
 #[inline]
 pub fn needs_escape(s: &str) -> bool {
+    needs_escape_bytes(s.as_bytes())
+}
+
+/// [`needs_escape`] for the bytes of a text.
+#[inline]
+pub fn needs_escape_bytes(s: &[u8]) -> bool {
     // Every byte looked at (no early exit), so the loop runs many bytes at a time.
-    s.bytes().fold(false, |found, b| {
+    s.iter().fold(false, |found, &b| {
         found | (b < 0x20) | (b == b'"') | (b == b'\\')
     })
+}
+
+/// Text of up to `N` bytes kept inline, without an allocation; written through
+/// `std::fmt::Write`, which fails when the text would not fit (leaving it as it was).
+#[derive(Clone, Copy)]
+pub struct InlineText<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> InlineText<N> {
+    pub const fn new() -> Self {
+        Self {
+            bytes: [0; N],
+            len: 0,
+        }
+    }
+
+    /// The text's bytes (whole `str`s were written, so they are UTF-8).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).expect("only whole strs are written")
+    }
+}
+
+impl<const N: usize> Default for InlineText<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> std::fmt::Write for InlineText<N> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let space = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        space.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -112,6 +160,22 @@ mod tests {
             string(&mut out, s);
             assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn inline_text_holds_what_fits_and_refuses_the_rest() {
+        use std::fmt::Write;
+        let mut text = InlineText::<8>::new();
+        assert_eq!(text.as_str(), "");
+        write!(text, "ab{}", 12).unwrap();
+        assert_eq!(text.as_str(), "ab12");
+        assert!(text.write_str("éàü").is_err(), "six more bytes do not fit");
+        assert_eq!(text.as_str(), "ab12", "unchanged by what did not fit");
+        text.write_str("é").unwrap();
+        text.write_str("xy").unwrap();
+        assert_eq!(text.as_str(), "ab12éxy", "exactly full");
+        assert!(text.write_char('z').is_err());
+        assert_eq!(text.as_bytes(), "ab12éxy".as_bytes());
     }
 
     #[test]

@@ -279,9 +279,13 @@ impl std::fmt::Debug for DirectionsLink<'_> {
 impl Serialize for DirectionsLink<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use std::fmt::Write;
-        // Whole, then as one string: serde_json escapes a `collect_str` piece by piece.
+        // Whole, then as one string (serde_json escapes a `collect_str` piece by piece),
+        // without the formatting machinery.
         let mut link = InlineText::<192>::new();
-        match write!(link, "{self}") {
+        let written = [DIRECTIONS, self.start.0.as_str(), "to=", self.destination]
+            .iter()
+            .try_for_each(|piece| link.write_str(piece));
+        match written {
             Ok(()) => s.serialize_str(link.as_str()),
             Err(_) => s.collect_str(self),
         }

@@ -9,7 +9,8 @@
 //! as one gzip member in which the views' blocks are copied, and the short runs of bytes around
 //! them (field names, distances, links) are stored as they are; a long run (over a kilobyte)
 //! is compressed, ended by a full flush so that it refers to nothing before it either. The
-//! CRC-32 of the whole is combined from the pieces' CRCs.
+//! CRC-32 of the whole is carried through the runs' bytes and combined with each view's CRC,
+//! by one multiplication with a factor stored with the view ([`crc32_shift`]).
 //!
 //! A view is recognised as serde_json writes it: a raw value is written in one `write` call of
 //! exactly its bytes, and [`Shared`](crate::views::Shared) says which view it is about to
@@ -19,12 +20,21 @@ use std::cell::{Cell, RefCell};
 use std::io::Write;
 use std::sync::{Arc, OnceLock};
 
-use flate2::{Compress, Compression, Crc, FlushCompress, Status};
+use flate2::{Compress, Compression, FlushCompress, Status};
 
 /// JSON serialised once, with its compressed form made the first time a gzip answer needs it.
 pub struct PackedJson {
     json: Box<serde_json::value::RawValue>,
-    deflate: OnceLock<(Box<[u8]>, Crc)>,
+    deflate: OnceLock<Packed>,
+}
+
+/// A view's compressed form and what its CRC-32 needs.
+struct Packed {
+    blocks: Box<[u8]>,
+    /// The CRC-32 of the JSON.
+    crc: u32,
+    /// x^(8 × its length) mod the CRC polynomial: shifts a CRC past the JSON.
+    shift: u32,
 }
 
 impl PackedJson {
@@ -41,7 +51,7 @@ impl PackedJson {
 
     /// Raw deflate blocks of the JSON that end on a byte boundary with no history (a full
     /// flush), and the JSON's CRC-32.
-    fn deflate(&self) -> &(Box<[u8]>, Crc) {
+    fn deflate(&self) -> &Packed {
         self.deflate.get_or_init(|| {
             let bytes = self.json.get().as_bytes();
             let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
@@ -50,9 +60,11 @@ impl PackedJson {
                 z.reset();
                 deflate(&mut z, bytes, &mut out, FlushCompress::Full);
             });
-            let mut crc = Crc::new();
-            crc.update(bytes);
-            (out.into_boxed_slice(), crc)
+            Packed {
+                blocks: out.into_boxed_slice(),
+                crc: crc32fast::hash(bytes),
+                shift: crc32_shift(bytes.len() as u64),
+            }
         })
     }
 
@@ -119,10 +131,58 @@ const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
 
 struct GzipJson<'z> {
     z: &'z mut Compress,
+    /// The compressor has been reset for this answer (only done once a run is compressed: a
+    /// reset clears its tables, and most answers store every run).
+    z_ready: bool,
     out: Vec<u8>,
     /// Bytes written since the last view, not yet compressed.
     run: Vec<u8>,
-    crc: Crc,
+    /// The CRC-32 and length of the JSON so far.
+    crc: u32,
+    amount: u64,
+}
+
+/// The CRC-32 polynomial, bit-reversed (as gzip computes it).
+const CRC_POLY: u32 = 0xedb8_8320;
+
+/// a(x) × b(x) modulo the CRC polynomial, in the CRC's bit-reversed form (as zlib's
+/// `multmodp`).
+fn crc32_multiply(a: u32, mut b: u32) -> u32 {
+    let mut m: u32 = 1 << 31;
+    let mut product = 0;
+    while m != 0 {
+        if a & m != 0 {
+            product ^= b;
+        }
+        m >>= 1;
+        b = if b & 1 != 0 {
+            (b >> 1) ^ CRC_POLY
+        } else {
+            b >> 1
+        };
+    }
+    product
+}
+
+/// x^(8 × `len`) modulo the CRC polynomial: multiplying a CRC by it shifts the CRC past `len`
+/// bytes, so that the CRC of `a` then `b` is `crc32_multiply(crc32_shift(len(b)), crc(a)) ^
+/// crc(b)` (zlib's `crc32_combine`).
+fn crc32_shift(len: u64) -> u32 {
+    // x^(2^k) for k = 3, 4, ...: x^8, x^16, ... (x^1 is 1 << 30 in this form).
+    let mut power = 1u32 << 30;
+    for _ in 0..3 {
+        power = crc32_multiply(power, power);
+    }
+    let mut shift = 1u32 << 31; // x^0
+    let mut n = len;
+    while n != 0 {
+        if n & 1 != 0 {
+            shift = crc32_multiply(power, shift);
+        }
+        power = crc32_multiply(power, power);
+        n >>= 1;
+    }
+    shift
 }
 
 /// Runs of bytes between views shorter than this are stored, not compressed: in a nearest
@@ -155,6 +215,10 @@ impl GzipJson<'_> {
             } else {
                 FlushCompress::Full
             };
+            if !self.z_ready {
+                self.z.reset();
+                self.z_ready = true;
+            }
             deflate(self.z, &self.run, &mut self.out, flush);
         } else {
             stored(&mut self.out, &self.run);
@@ -162,7 +226,10 @@ impl GzipJson<'_> {
                 self.out.extend_from_slice(&LAST_BLOCK);
             }
         }
-        self.crc.update(&self.run);
+        let mut crc = crc32fast::Hasher::new_with_initial(self.crc);
+        crc.update(&self.run);
+        self.crc = crc.finalize();
+        self.amount += self.run.len() as u64;
         self.run.clear();
     }
 }
@@ -172,9 +239,10 @@ impl Write for GzipJson<'_> {
         match offered_for(buf) {
             Some(view) => {
                 self.end_run(false);
-                let (blocks, crc) = view.deflate();
-                self.out.extend_from_slice(blocks);
-                self.crc.combine(crc);
+                let packed = view.deflate();
+                self.out.extend_from_slice(&packed.blocks);
+                self.crc = crc32_multiply(packed.shift, self.crc) ^ packed.crc;
+                self.amount += buf.len() as u64;
             }
             None => self.run.extend_from_slice(buf),
         }
@@ -210,12 +278,13 @@ pub fn to_gzip_json<T: serde::Serialize + ?Sized>(
 ) -> Result<(Vec<u8>, usize), serde_json::Error> {
     RAW.with(|cell| {
         let mut z = cell.borrow_mut();
-        z.reset();
         let mut w = GzipJson {
             z: &mut z,
+            z_ready: false,
             out: Vec::with_capacity(8 * 1024),
             run: Vec::with_capacity(2 * 1024),
-            crc: Crc::new(),
+            crc: 0,
+            amount: 0,
         };
         w.out.extend_from_slice(&HEADER);
         {
@@ -223,10 +292,10 @@ pub fn to_gzip_json<T: serde::Serialize + ?Sized>(
             serde_json::to_writer(&mut w, value)?;
         }
         w.end_run(true);
-        let (sum, amount) = (w.crc.sum(), w.crc.amount());
-        w.out.extend_from_slice(&sum.to_le_bytes());
-        w.out.extend_from_slice(&amount.to_le_bytes());
-        Ok((w.out, amount as usize))
+        // The trailer: the CRC-32, and the length modulo 2^32.
+        w.out.extend_from_slice(&w.crc.to_le_bytes());
+        w.out.extend_from_slice(&(w.amount as u32).to_le_bytes());
+        Ok((w.out, w.amount as usize))
     })
 }
 
@@ -243,6 +312,37 @@ mod tests {
             .read_to_end(&mut out)
             .expect("a valid gzip member");
         out
+    }
+
+    #[test]
+    fn an_answer_after_one_that_ended_the_stream_is_whole() {
+        // One long run and nothing else: compressed, and the stream ended with it, which
+        // leaves the thread's compressor finished until it is reset.
+        let whole = "Teenage and young adult unit; ".repeat(200);
+        let long = "LS9 7TF, ".repeat(400);
+        for _ in 0..3 {
+            let (gz, len) = to_gzip_json(&whole).unwrap();
+            let plain = serde_json::to_vec(&whole).unwrap();
+            assert_eq!(len, plain.len());
+            assert_eq!(gunzip(&gz), plain);
+            decodes_to_the_plain_json(&long);
+        }
+    }
+
+    #[test]
+    fn crcs_combine_as_the_crc_of_the_whole() {
+        let mut sequence = crate::fuzzing::Sequence::new(0x5851_F42D_4C95_7F2D);
+        let bytes: Vec<u8> = (0..70_000).map(|_| sequence.next_u64() as u8).collect();
+        for _ in 0..300 {
+            let a = (sequence.next_u64() % 70_000) as usize;
+            let b = a + (sequence.next_u64() % (70_000 - a as u64 + 1)) as usize;
+            let (head, tail) = (&bytes[..a], &bytes[a..b]);
+            let combined = crc32_multiply(crc32_shift(tail.len() as u64), crc32fast::hash(head))
+                ^ crc32fast::hash(tail);
+            assert_eq!(combined, crc32fast::hash(&bytes[..b]), "{a}..{b}");
+        }
+        // Nothing after: the CRC is unchanged.
+        assert_eq!(crc32_multiply(crc32_shift(0), 0x1234_5678), 0x1234_5678);
     }
 
     #[derive(serde::Serialize)]
@@ -268,9 +368,12 @@ mod tests {
 
     #[test]
     fn decodes_to_the_plain_json_with_views_between_and_side_by_side() {
-        // Short runs between views (stored), and a long one (compressed with a full flush).
-        for location in ["LS9 7TF".to_string(), "LS9 7TF, ".repeat(400)] {
-            decodes_to_the_plain_json(&location);
+        // Short runs between views (stored), and long ones (compressed with a full flush),
+        // one answer after another on this thread: the compressor, reset only when a run is
+        // compressed, must start each answer afresh.
+        let (short, long) = ("LS9 7TF".to_string(), "LS9 7TF, ".repeat(400));
+        for location in [&short, &long, &long, &short, &long] {
+            decodes_to_the_plain_json(location);
         }
     }
 

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::dataset::Cancer;
-use crate::domain::coordinates::{km_to_miles, push_degrees, write_degrees};
+use crate::domain::coordinates::{km_to_miles, write_point};
 use crate::domain::{CentreKind, Nation, Service, Territory};
 use crate::figures::FigureQuery;
 use crate::geocode::{Location, Precision};
@@ -216,9 +216,7 @@ impl DirectionsStart {
         let mut start = InlineText::new();
         let written = (|| {
             start.write_str("from=")?;
-            write_degrees(&mut start, l.lat)?;
-            start.write_str("%2C")?;
-            write_degrees(&mut start, l.lon)?;
+            write_point(&mut start, l.lat, l.lon, "%2C")?;
             start.write_str("&")
         })();
         // A location's coordinates are in range, so this always fits; a start that did not
@@ -244,29 +242,30 @@ impl<'a> DirectionsLink<'a> {
         Self { start, destination }
     }
 
+    /// The link's text in pieces: where links lead, the start, `to=`, the destination.
+    fn pieces(&self) -> [&str; 4] {
+        [DIRECTIONS, self.start.0.as_str(), "to=", self.destination]
+    }
+
     /// Write the link as a JSON string, as serde_json writes it.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let start = self.start.0.as_bytes();
-        if wire::needs_escape_bytes(start) || wire::needs_escape(self.destination) {
+        let pieces = self.pieces();
+        if pieces.iter().any(|piece| wire::needs_escape(piece)) {
             return wire::value(out, self);
         }
         out.push(b'"');
-        out.extend_from_slice(DIRECTIONS.as_bytes());
-        out.extend_from_slice(start);
-        out.extend_from_slice(b"to=");
-        out.extend_from_slice(self.destination.as_bytes());
+        for piece in pieces {
+            out.extend_from_slice(piece.as_bytes());
+        }
         out.push(b'"');
     }
 }
 
 impl std::fmt::Display for DirectionsLink<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{DIRECTIONS}{}to={}",
-            self.start.0.as_str(),
-            self.destination
-        )
+        self.pieces()
+            .iter()
+            .try_for_each(|piece| f.write_str(piece))
     }
 }
 
@@ -282,7 +281,8 @@ impl Serialize for DirectionsLink<'_> {
         // Whole, then as one string (serde_json escapes a `collect_str` piece by piece),
         // without the formatting machinery.
         let mut link = InlineText::<192>::new();
-        let written = [DIRECTIONS, self.start.0.as_str(), "to=", self.destination]
+        let written = self
+            .pieces()
             .iter()
             .try_for_each(|piece| link.write_str(piece));
         match written {
@@ -295,9 +295,7 @@ impl Serialize for DirectionsLink<'_> {
 /// The destination part of a directions link (made once per centre and snapshot).
 pub fn directions_destination(lat: f64, lon: f64) -> String {
     let mut destination = String::with_capacity(24);
-    push_degrees(&mut destination, lat);
-    destination.push_str("%2C");
-    push_degrees(&mut destination, lon);
+    write_point(&mut destination, lat, lon, "%2C").expect("writing to a String");
     destination
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::db::rows::GeocodeCacheRow;
 use crate::db::{Database, DbError, Storage};
-use crate::domain::coordinates::push_degrees;
+use crate::domain::coordinates::write_point;
 use crate::domain::{Coordinates, Nation, PostcodeQuery, Territory, Vocabulary};
 use crate::index::Snapshot;
 use crate::with_connection;
@@ -364,9 +364,7 @@ impl Location {
             source: "point",
             query: {
                 let mut query = String::with_capacity(24);
-                push_degrees(&mut query, c.lat());
-                query.push(',');
-                push_degrees(&mut query, c.lon());
+                write_point(&mut query, c.lat(), c.lon(), ",").expect("writing to a String");
                 query
             },
             terminated: None,

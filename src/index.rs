@@ -124,7 +124,6 @@ impl UnitPoints {
         limit: usize,
         mut accept: impl FnMut(usize) -> bool,
     ) -> Vec<(f64, usize)> {
-        const LANES: usize = 8;
         let mut kept: Vec<(f64, usize)> = Vec::with_capacity(limit.min(self.x.len()));
         if limit == 0 {
             return kept;
@@ -136,39 +135,31 @@ impl UnitPoints {
         } else {
             reach
         };
-        let groups = self
-            .x
-            .chunks_exact(LANES)
-            .zip(self.y.chunks_exact(LANES))
-            .zip(self.z.chunks_exact(LANES));
-        for (g, ((x, y), z)) in groups.enumerate() {
-            let mut chords = [0.0; LANES];
-            let mut under = 0u32;
-            for lane in 0..LANES {
-                let c2 = chord2(u, [x[lane], y[lane], z[lane]]);
-                chords[lane] = c2;
-                under |= u32::from(c2 < bar) << lane;
-            }
+        let (xs, ys, zs) = (
+            self.x.chunks_exact(LANES),
+            self.y.chunks_exact(LANES),
+            self.z.chunks_exact(LANES),
+        );
+        let last = (xs.remainder(), ys.remainder(), zs.remainder());
+        let mut first = 0;
+        // Whole groups (kept apart from the last so that their length is known and the chords
+        // are measured several at a time), then the last, partial one.
+        for ((x, y), z) in xs.zip(ys).zip(zs) {
+            let (chords, under) = chords_under(u, x, y, z, bar);
             if under != 0 {
                 keep_under(
                     &mut kept,
                     &mut bar,
                     limit,
-                    g * LANES,
+                    first,
                     &chords,
                     under,
                     &mut accept,
                 );
             }
+            first += LANES;
         }
-        // The last, partial group.
-        let first = self.x.len() - self.x.len() % LANES;
-        let mut chords = [0.0; LANES];
-        let mut under = 0u32;
-        for (lane, i) in (first..self.x.len()).enumerate() {
-            chords[lane] = chord2(u, [self.x[i], self.y[i], self.z[i]]);
-            under |= u32::from(chords[lane] < bar) << lane;
-        }
+        let (chords, under) = chords_under(u, last.0, last.1, last.2, bar);
         keep_under(
             &mut kept,
             &mut bar,
@@ -180,6 +171,24 @@ impl UnitPoints {
         );
         kept
     }
+}
+
+/// How many chords [`UnitPoints::nearest_accepted`] measures at a time.
+const LANES: usize = 8;
+
+/// Part of [`UnitPoints::nearest_accepted`]: the squared chords from `u` to a group of at most
+/// [`LANES`] points (the lanes left over are never under the bar), and which are under the
+/// bar, one bit each.
+#[inline(always)]
+fn chords_under(u: &[f64; 3], x: &[f64], y: &[f64], z: &[f64], bar: f64) -> ([f64; LANES], u32) {
+    let mut chords = [f64::INFINITY; LANES];
+    let mut under = 0u32;
+    for lane in 0..x.len().min(LANES) {
+        let c2 = chord2(u, [x[lane], y[lane], z[lane]]);
+        chords[lane] = c2;
+        under |= u32::from(c2 < bar) << lane;
+    }
+    (chords, under)
 }
 
 /// Part of [`UnitPoints::nearest_accepted`]: keep the points of a group (from position

@@ -86,14 +86,8 @@ pub fn option<T: Serialize>(out: &mut Vec<u8>, v: Option<T>) {
 /// it leaves `/` and non-ASCII text as they are.)
 #[inline]
 pub fn needs_escape(s: &str) -> bool {
-    needs_escape_bytes(s.as_bytes())
-}
-
-/// [`needs_escape`] for the bytes of a text.
-#[inline]
-pub fn needs_escape_bytes(s: &[u8]) -> bool {
     // Every byte looked at (no early exit), so the loop runs many bytes at a time.
-    s.iter().fold(false, |found, &b| {
+    s.bytes().fold(false, |found, b| {
         found | (b < 0x20) | (b == b'"') | (b == b'\\')
     })
 }

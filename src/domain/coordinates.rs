@@ -119,6 +119,19 @@ pub fn write_degrees(out: &mut impl std::fmt::Write, x: f64) -> std::fmt::Result
     out.write_str(&decimals[1..])
 }
 
+/// A point as `<lat><separator><lon>`, each with five decimal places ([`push_degrees`]): how
+/// points are shown in queries (`,`) and in directions links (`%2C`).
+pub fn write_point(
+    out: &mut impl std::fmt::Write,
+    lat: f64,
+    lon: f64,
+    separator: &str,
+) -> std::fmt::Result {
+    write_degrees(out, lat)?;
+    out.write_str(separator)?;
+    write_degrees(out, lon)
+}
+
 /// Kilometres to statute miles.
 pub fn km_to_miles(km: f64) -> f64 {
     km / 1.609_344

@@ -162,7 +162,7 @@ sed -n '2,1001p' "$WORK/baseline.csv" | cut -d, -f3,4 > "$WORK/points.txt"
 # nearest answer.
 answer_bytes=$(curl -s "http://127.0.0.1:$PORT/api/v1/centres/nearest?lat=53.8&lon=-1.55" | wc -c)
 BARE_PORT=$((PORT + 1))
-"$PWD/target/release/examples/wire_ceiling" "127.0.0.1:$BARE_PORT" &
+"$PWD/target/release/examples/wire_ceiling" "127.0.0.1:$BARE_PORT" "$answer_bytes" &
 BARE_PID=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$BARE_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 declare -A RPS P99 ERR CPU
@@ -177,7 +177,7 @@ for round in $(seq 1 "$ROUNDS"); do
             static) result=$(load /static/site.css) ;;
             gzip) result=$(ACCEPT_ENCODING="gzip, deflate, br, zstd" load "/api/v1/centres/nearest?lat=53.8&lon=-1.55") ;;
             bare_healthz) result=$(PORT=$BARE_PORT CPU_PID=$BARE_PID load /healthz) ;;
-            bare_bytes) result=$(PORT=$BARE_PORT CPU_PID=$BARE_PID load "/bytes/$answer_bytes") ;;
+            bare_bytes) result=$(PORT=$BARE_PORT CPU_PID=$BARE_PID load /answer) ;;
         esac
         read -r rps p99 err cpu <<< "$result"
         RPS[$name]="${RPS[$name]:-} $rps"; P99[$name]="${P99[$name]:-} $p99"; ERR[$name]=$(( ${ERR[$name]:-0} + err ))

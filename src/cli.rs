@@ -623,6 +623,7 @@ pub fn render_postcode_report(r: &import::postcodes::PostcodeReport) -> String {
         "{}: {} rows loaded of {} read in {:.1} s; {what}",
         r.dataset, r.counts.rows_loaded, r.counts.rows_read, r.seconds
     );
+    let _ = writeln!(out, "  read from: {}", r.source);
     let columns: Vec<String> = r.columns.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let _ = writeln!(out, "  columns used: {}", columns.join(", "));
     let _ = writeln!(

@@ -350,6 +350,70 @@ async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
 }
 
 #[tokio::test]
+async fn a_postcode_directory_is_uploaded_as_a_zip_archive_and_centres_as_gzip() {
+    use std::io::Write;
+    let db = TestDb::sqlite();
+    let server = admin_server(&db).await;
+    let onspd = std::fs::read(support::suite::postcode_fixture("onspd_sample.csv")).unwrap();
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    writer
+        .start_file("Documents/read me.txt", deflated)
+        .unwrap();
+    writer.write_all(b"codes and names").unwrap();
+    writer
+        .start_file("Data/ONSPD_NOV_2025_UK.csv", deflated)
+        .unwrap();
+    writer.write_all(&onspd).unwrap();
+    let archive = writer.finish().unwrap().into_inner();
+
+    let (status, body, _) = post(
+        &server,
+        "/api/v1/imports/postcodes",
+        Some(ALICE),
+        "application/zip",
+        archive,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "applied");
+    assert_eq!(body["rows_loaded"], 10);
+    assert_eq!(
+        body["source"],
+        "request body, file Data/ONSPD_NOV_2025_UK.csv"
+    );
+    let (status, answer) = server
+        .get_json("/api/v1/centres/nearest?postcode=LS9%207TF")
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["location"]["precision"], "postcode");
+
+    // The centres file gzip-compressed, as a dry run: the rows in force, so no difference.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(centres_file().as_bytes()).unwrap();
+    let (status, body, _) = post(
+        &server,
+        "/api/v1/imports/centres?dry_run=true",
+        Some(ALICE),
+        "application/gzip",
+        gz.finish().unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "dry_run", "{body}");
+    assert_eq!(
+        body["diff"],
+        serde_json::json!({"added": [], "changed": [], "removed": []})
+    );
+    assert_eq!(
+        body["rows"].as_u64().unwrap() as usize,
+        centres_file().lines().count() - 1
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn exports_round_trip_and_neutralise_formulas() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;

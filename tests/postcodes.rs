@@ -18,6 +18,35 @@ fn import(db: &TestDb, bytes: &[u8], extra: &[&str]) -> support::Output {
     db.cli_with_stdin(&args, Some(bytes))
 }
 
+/// `csv` packed as the ONS packs its postcode directory: the UK file under Data/, beside a
+/// lookup table, a user guide and a smaller file for one postcode area.
+fn onspd_zip(csv: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let first_lines: Vec<&[u8]> = csv.split(|b| *b == b'\n').take(3).collect();
+    for (name, bytes) in [
+        (
+            "Documents/LA_UA names and codes UK as at 04_25.csv",
+            b"LAD25CD,LAD25NM\nE08000035,Leeds\n".to_vec(),
+        ),
+        (
+            "User Guide/ONSPD User Guide Nov 2025.txt",
+            b"see the PDF".to_vec(),
+        ),
+        ("Data/ONSPD_NOV_2025_UK.csv", csv.to_vec()),
+        (
+            "Data/multi_csv/ONSPD_NOV_2025_UK_LS.csv",
+            first_lines.join(&b'\n'),
+        ),
+    ] {
+        writer.start_file(name, deflated).unwrap();
+        writer.write_all(&bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
 fn report(out: &support::Output) -> serde_json::Value {
     assert_eq!(out.code, 0, "{out:?}");
     serde_json::from_str(&out.stdout).unwrap()
@@ -26,6 +55,70 @@ fn report(out: &support::Output) -> serde_json::Value {
 #[test]
 fn onspd_and_nspl_files_load_and_answer_exactly() {
     suite::postcode_directory_loads(&TestDb::sqlite());
+}
+
+#[test]
+fn zip_and_gzip_files_load_as_they_are_published() {
+    let db = TestDb::sqlite();
+    let onspd = std::fs::read(suite::postcode_fixture("onspd_sample.csv")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("ONSPD_NOV_2025.zip");
+    std::fs::write(&zip_path, onspd_zip(&onspd)).unwrap();
+    let zip_path = zip_path.to_str().unwrap();
+
+    let dry = report(&db.cli(&["import", "postcodes", zip_path, "--dry-run", "--json"]));
+    assert_eq!(dry["rows_loaded"], 10);
+    assert_eq!(postcode_count(&db), 0);
+    let applied = report(&db.cli(&["import", "postcodes", zip_path, "--json"]));
+    assert_eq!(applied["status"], "applied");
+    assert_eq!(applied["rows_read"], 11);
+    assert_eq!(applied["rows_loaded"], 10);
+    assert_eq!(applied["columns"]["postcode"], "pcds");
+    let exact = suite::nearest_json(&db, "LS9 7TF");
+    assert_eq!(exact["location"]["precision"], "postcode");
+    let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
+    assert!(
+        history
+            .stdout
+            .contains("ONSPD_NOV_2025.zip, file Data/ONSPD_NOV_2025_UK.csv"),
+        "{}",
+        history.stdout
+    );
+
+    // The same rows gzip-compressed through standard input: the same file, so unchanged.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &onspd).unwrap();
+    let gz = gz.finish().unwrap();
+    let again = report(&import(&db, &gz, &[]));
+    assert_eq!(again["rows_loaded"], 10);
+    assert_eq!(again["status"], "unchanged");
+
+    // A cut gzip file or a damaged archive changes nothing and says what is wrong.
+    let cut = db.cli_with_stdin(&["import", "postcodes", "-"], Some(&gz[..gz.len() - 12]));
+    assert_eq!(cut.code, 2, "{cut:?}");
+    assert!(cut.stderr.contains("the gzip file ends early"), "{cut:?}");
+    assert!(cut.stderr.contains("nothing was changed"), "{cut:?}");
+    let no_csv = {
+        use std::io::Write;
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        writer
+            .start_file(
+                "ONSPD User Guide.pdf",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+        writer.write_all(b"%PDF").unwrap();
+        writer.finish().unwrap().into_inner()
+    };
+    let refused = db.cli_with_stdin(&["import", "postcodes", "-"], Some(&no_csv));
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused
+            .stderr
+            .contains("holds no .csv file (it holds ONSPD User Guide.pdf)"),
+        "{refused:?}"
+    );
+    assert_eq!(postcode_count(&db), 10);
 }
 
 #[test]
@@ -157,9 +250,9 @@ fn files_with_problems_are_refused_with_line_and_column_and_nothing_changes() {
             "line 3, column 1 (postcode): 'LS9' is not a UK postcode",
         ),
         (
-            "ZIP archive",
+            "a broken ZIP archive",
             b"PK\x03\x04\x14\x00\x00\x00",
-            "is a ZIP archive; unzip it",
+            "standard input: is not a ZIP archive that can be read",
         ),
     ];
     for (what, bytes, expected) in cases {
@@ -245,6 +338,12 @@ fn files_are_fetched_from_urls_within_the_limits() {
             body: centres,
             with_length: true,
         },
+        Served {
+            path: "/onspd.zip",
+            content_type: "application/zip",
+            body: onspd_zip(&onspd),
+            with_length: false,
+        },
     ]);
     let allow = [("IMPORT_ALLOW_HTTP", "true")];
     let url = format!("{base}/onspd.csv?token=secret");
@@ -263,6 +362,26 @@ fn files_are_fetched_from_urls_within_the_limits() {
     let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
     assert!(history.stdout.contains(&format!("{base}/onspd.csv\"")));
     assert!(!history.stdout.contains("secret"));
+
+    // The archive the ONS publishes, downloaded: the UK file inside it is the one read.
+    let zipped = db.cli_full(
+        &[
+            "import",
+            "postcodes",
+            &format!("{base}/onspd.zip"),
+            "--json",
+        ],
+        &allow,
+        None,
+    );
+    let zipped = report(&zipped);
+    assert_eq!(zipped["rows_loaded"], 10);
+    assert_eq!(
+        zipped["source"],
+        format!(
+            "{base}/onspd.zip, file Data/ONSPD_NOV_2025_UK.csv (the largest of 3 CSV files inside)"
+        )
+    );
 
     let capped = db.cli_full(
         &["import", "postcodes", &format!("{base}/onspd.csv")],

@@ -3,8 +3,6 @@
 //! needs `Authorization: Bearer <token>`, compared in constant time and never logged. Only one
 //! import runs at a time: a second one gets 409.
 
-use std::io::Cursor;
-
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
@@ -175,10 +173,15 @@ async fn read_upload(
         || kind.starts_with("text/csv")
         || kind.starts_with("text/plain")
         || kind.starts_with("application/csv")
-        || kind.starts_with("application/octet-stream"))
+        || kind.starts_with("application/octet-stream")
+        // A ZIP archive or a gzip file holding the CSV (see `import::source`).
+        || kind.starts_with("application/zip")
+        || kind.starts_with("application/x-zip-compressed")
+        || kind.starts_with("application/gzip")
+        || kind.starts_with("application/x-gzip"))
     {
         return Err(ApiError::UnsupportedMediaType(format!(
-            "content type '{kind}' is not accepted; send text/csv, a multipart/form-data upload, or application/json with a url"
+            "content type '{kind}' is not accepted; send text/csv (or a ZIP or gzip file holding it), a multipart/form-data upload, or application/json with a url"
         )));
     }
     Ok(Upload::Bytes(bytes, "request body".into()))
@@ -224,7 +227,10 @@ pub async fn import_dataset(
     let actor = format!("token:{actor}");
     let outcome = web::block(move || -> Result<serde_json::Value, ImportError> {
         let (reader, len_source): (Box<dyn std::io::Read + Send>, String) = match upload {
-            Upload::Bytes(bytes, source) => (Box::new(Cursor::new(bytes)), source),
+            Upload::Bytes(bytes, source) => {
+                let input = source::from_bytes(bytes, source)?;
+                (input.reader, input.source)
+            }
             Upload::Url(url) => {
                 if !source::is_url(&url) {
                     return Err(ImportError::Source(format!(

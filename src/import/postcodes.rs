@@ -66,6 +66,8 @@ pub struct PostcodeReport {
     pub dataset: &'static str,
     /// `dry_run`, `applied` or `unchanged`.
     pub status: &'static str,
+    /// What was read: the path or URL, and the file inside when it was a ZIP archive.
+    pub source: String,
     /// The header names used for each role (`postcode`, `lat`, `lon`, `country`, `terminated`).
     pub columns: BTreeMap<&'static str, String>,
     /// What the rows held.
@@ -96,6 +98,7 @@ pub fn import_postcodes(
     let mut conn = db.get()?;
     let mut report = with_connection!(&mut conn, |c| run(c, &mut scanner, opts, progress))?;
     report.seconds = started.elapsed().as_secs_f64();
+    report.source = opts.source.to_string();
     Ok(report)
 }
 
@@ -612,6 +615,7 @@ impl Scan {
         PostcodeReport {
             dataset: self.mode.dataset(),
             status,
+            source: String::new(),
             columns: self.columns.clone(),
             counts: self.counts.clone(),
             districts: self.districts.len() as u64,
@@ -656,7 +660,7 @@ impl Scanner {
                         "the file is empty; expected a header such as pcds,lat,long (ONS) or postcode,lat,lon",
                     )]))
                 }
-                Err(e) => return Err(invalid(vec![csv_failure(e)?])),
+                Err(e) => return Err(invalid(vec![csv_failure(e, 1)?])),
             }
         }
         let (columns, pending) = match Columns::from_header(&header) {
@@ -706,7 +710,7 @@ impl Scanner {
                         break;
                     }
                     Err(e) => {
-                        let row_error = csv_failure(e)?;
+                        let row_error = csv_failure(e, self.last_line + 1)?;
                         self.problem(row_error);
                         continue;
                     }
@@ -996,9 +1000,10 @@ fn check_row(
 }
 
 /// A CSV problem: one row's (bad UTF-8) is reported at its line; a failed read (the file or
-/// the download broke) stops the import.
-fn csv_failure(e: csv::Error) -> Result<RowError, ImportError> {
-    let line = e.position().map_or(0, |p| p.line());
+/// the download broke, or an archive is damaged) stops the import. `next_line` is the line
+/// being read, for errors that do not carry a position.
+fn csv_failure(e: csv::Error, next_line: u64) -> Result<RowError, ImportError> {
+    let line = e.position().map_or(next_line, |p| p.line());
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Err(ImportError::Source(format!(
             "reading stopped at line {line}: {io}; nothing was changed"

@@ -286,8 +286,9 @@ fn open_zip<R: Read + Seek + Send + 'static>(
     let refused = |message: String| SourceError::Refused(format!("{source}: {message}"));
     let mut archive = zip::ZipArchive::new(reader)
         .map_err(|e| refused(format!("is not a ZIP archive that can be read ({e})")))?;
+    // The CSV file to read: (index, size, name, encrypted).
+    let mut best: Option<(usize, u64, String, bool)> = None;
     let mut names = Vec::new();
-    let mut best: Option<(usize, u64)> = None;
     let mut csv_count = 0;
     for index in 0..archive.len() {
         let entry = archive
@@ -299,13 +300,16 @@ fn open_zip<R: Read + Seek + Send + 'static>(
         }
         if name.to_ascii_lowercase().ends_with(".csv") {
             csv_count += 1;
-            if best.is_none_or(|(_, size)| entry.size() > size) {
-                best = Some((index, entry.size()));
+            if best
+                .as_ref()
+                .is_none_or(|(_, size, ..)| entry.size() > *size)
+            {
+                best = Some((index, entry.size(), name.clone(), entry.encrypted()));
             }
         }
         names.push(name);
     }
-    let Some((index, size)) = best else {
+    let Some((index, size, name, encrypted)) = best else {
         let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
         return Err(refused(if names.is_empty() {
             "the ZIP archive holds no files".to_string()
@@ -321,19 +325,13 @@ fn open_zip<R: Read + Seek + Send + 'static>(
             )
         }));
     };
-    let name = {
-        let entry = archive
-            .by_index_raw(index)
-            .map_err(|e| refused(format!("cannot read the archive ({e})")))?;
-        if entry.encrypted() {
-            return Err(refused(format!(
-                "{} is encrypted in the archive; unzip it with its password first",
-                entry.name().unwrap_or_default()
-            )));
-        }
-        entry.name().map(|n| n.into_owned()).unwrap_or_default()
-    };
-    // Opening the entry checks that its compression method can be read.
+    if encrypted {
+        return Err(refused(format!(
+            "{name} is encrypted in the archive; unzip it with its password first"
+        )));
+    }
+    // Opening the entry here checks that its compression method can be read, so that is
+    // refused before the import starts rather than part-way.
     archive
         .by_index(index)
         .map_err(|e| refused(format!("{name} cannot be read from the archive ({e})")))?;

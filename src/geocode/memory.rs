@@ -3,7 +3,10 @@
 //!
 //! 16 bytes a postcode (a packed key, coordinates in millionths of a degree, one byte for the
 //! nation and the terminated flag): some 43 MB for the 2.7 million postcodes of the ONS
-//! Postcode Directory. Coordinates are kept to six decimal places (about 11 cm), as the ONS
+//! Postcode Directory. A binary search over all of them waits on memory at each of its last
+//! dozen steps, so the search is in two parts: over the first key of each block of
+//! [`BLOCK`] postcodes (0.3 MB, which stays in the cache), then within one block, whose
+//! cache lines are all asked for at once. Coordinates are kept to six decimal places (about 11 cm), as the ONS
 //! publishes them. The index is read in one read transaction, streaming, and is reused by
 //! every new snapshot until a postcode or district import changes the tables. The command
 //! line tools do not load it: they ask the database.
@@ -38,8 +41,13 @@ pub struct PostcodeIndex {
     /// territory and terminated flag (8 bits), latitude and longitude in millionths of a
     /// degree (32 bits each). Sorting these sorts by postcode, in place, with no second copy.
     entries: Vec<u128>,
+    /// The key of the first entry of each block of [`BLOCK`] entries.
+    tops: Vec<u64>,
     districts: HashMap<String, Found>,
 }
+
+/// Postcodes a block: 1 kB, sixteen cache lines.
+const BLOCK: usize = 64;
 
 /// The territory's position in `Territory::ALL` plus one (0 when unknown), and this bit when
 /// the postcode is terminated.
@@ -65,6 +73,10 @@ fn pack(postcode: &str) -> Option<u64> {
         key = key * 38 + digit;
     }
     Some(key)
+}
+
+fn key_of(entry: &u128) -> u64 {
+    (entry >> KEY_SHIFT) as u64
 }
 
 fn entry(key: u64, flags: u8, lat: i32, lon: i32) -> u128 {
@@ -166,9 +178,6 @@ impl PostcodeIndex {
             let flags = territory_code(nation.as_deref()) | if terminated { TERMINATED } else { 0 };
             entries.push(entry(key, flags, micro(lat), micro(lon)));
         }
-        // The database's order may differ from the postcodes' (a rowid table, a collation).
-        entries.sort_unstable();
-        entries.shrink_to_fit();
         let districts = districts
             .into_iter()
             .map(|(outcode, lat, lon, nation)| {
@@ -181,21 +190,30 @@ impl PostcodeIndex {
                 (outcode, found)
             })
             .collect();
-        Ok(Self {
+        Ok(Self::with_entries(stamp, entries, districts))
+    }
+
+    /// The index of these entries, in any order.
+    fn with_entries(
+        stamp: Stamp,
+        mut entries: Vec<u128>,
+        districts: HashMap<String, Found>,
+    ) -> Self {
+        // The database's order may differ from the postcodes' (a rowid table, a collation).
+        entries.sort_unstable();
+        entries.shrink_to_fit();
+        let tops = entries.iter().step_by(BLOCK).map(key_of).collect();
+        Self {
             stamp,
             entries,
+            tops,
             districts,
-        })
+        }
     }
 
     /// A full postcode in normal form (`LS9 7TF`).
     pub fn postcode(&self, normal: &str) -> Option<Found> {
-        let key = pack(normal)?;
-        let i = self
-            .entries
-            .binary_search_by_key(&key, |e| (e >> KEY_SHIFT) as u64)
-            .ok()?;
-        let e = self.entries[i];
+        let e = self.find(pack(normal)?)?;
         let flags = (e >> 64) as u8;
         Some(Found {
             lat: degrees((e >> 32) as u32 as i32),
@@ -205,6 +223,18 @@ impl PostcodeIndex {
         })
     }
 
+    /// The entry with this key.
+    fn find(&self, key: u64) -> Option<u128> {
+        let block = self
+            .tops
+            .partition_point(|top| *top <= key)
+            .checked_sub(1)?;
+        let start = block * BLOCK;
+        let entries = &self.entries[start..self.entries.len().min(start + BLOCK)];
+        prefetch(entries);
+        Some(entries[entries.binary_search_by_key(&key, key_of).ok()?])
+    }
+
     /// The centre of a district (`LS9`).
     pub fn district(&self, outcode: &str) -> Option<Found> {
         self.districts.get(outcode).copied()
@@ -212,8 +242,25 @@ impl PostcodeIndex {
 
     /// Memory held, in bytes (for the log).
     pub fn bytes(&self) -> usize {
-        self.entries.capacity() * 16 + self.districts.len() * 64
+        self.entries.capacity() * 16 + self.tops.capacity() * 8 + self.districts.len() * 64
     }
+}
+
+/// Ask for every cache line of `entries` at once, so the binary search that follows waits for
+/// memory about once rather than at each step.
+fn prefetch(entries: &[u128]) {
+    #[cfg(target_arch = "x86_64")]
+    for line in entries.chunks(4) {
+        // SAFETY: a prefetch is only a hint; it reads nothing and cannot fault, and the
+        // address is within the slice.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                line.as_ptr().cast(),
+            )
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = entries;
 }
 
 fn postcode_query() -> diesel::dsl::Select<
@@ -261,11 +308,7 @@ mod tests {
         assert_eq!(pack("ls9 7tf"), None, "only the normal form is packed");
         assert_eq!(pack(""), None);
 
-        let mut index = PostcodeIndex {
-            stamp: (None, None),
-            entries: vec![],
-            districts: HashMap::new(),
-        };
+        let mut entries = Vec::new();
         let samples = [
             (
                 "ZE3 9JZ",
@@ -287,11 +330,9 @@ mod tests {
         for (pc, lat, lon, t, terminated) in samples {
             let code = territory_code(t.map(|t| t.as_str()));
             let flags = code | if terminated { TERMINATED } else { 0 };
-            index
-                .entries
-                .push(entry(pack(pc).unwrap(), flags, micro(lat), micro(lon)));
+            entries.push(entry(pack(pc).unwrap(), flags, micro(lat), micro(lon)));
         }
-        index.entries.sort_unstable();
+        let index = PostcodeIndex::with_entries((None, None), entries, HashMap::new());
         for (pc, lat, lon, territory, terminated) in samples {
             let found = index.postcode(pc).unwrap();
             assert_eq!(
@@ -312,5 +353,42 @@ mod tests {
         }
         assert_eq!(territory_from_code(territory_code(Some("atlantis"))), None);
         assert_eq!(territory_from_code(territory_code(None)), None);
+    }
+
+    #[test]
+    fn every_postcode_is_found_in_its_block_and_no_other_is() {
+        // Sizes around the block's edges; keys spaced so that each has absent neighbours.
+        for n in [
+            0,
+            1,
+            2,
+            BLOCK - 1,
+            BLOCK,
+            BLOCK + 1,
+            3 * BLOCK,
+            1_000,
+            4_321,
+        ] {
+            let keys: Vec<u64> = (0..n as u64).map(|i| 1_000 + i * 7 + (i % 3)).collect();
+            let mut entries: Vec<u128> = keys
+                .iter()
+                .map(|k| entry(*k, 1, (*k % 1_000) as i32, -((*k % 777) as i32)))
+                .collect();
+            entries.reverse();
+            let index = PostcodeIndex::with_entries((None, None), entries, HashMap::new());
+            let find = |key: u64| index.find(key);
+            for k in &keys {
+                let e = find(*k).unwrap_or_else(|| panic!("n = {n}: {k} not found"));
+                assert_eq!(key_of(&e), *k);
+                assert_eq!((e >> 32) as u32 as i32, (*k % 1_000) as i32);
+                for absent in [*k - 1, *k + 1] {
+                    if !keys.contains(&absent) {
+                        assert_eq!(find(absent), None, "n = {n}: {absent}");
+                    }
+                }
+            }
+            assert_eq!(find(0), None);
+            assert_eq!(find(u64::MAX >> 22), None);
+        }
     }
 }

@@ -3,13 +3,15 @@
 //!
 //! 16 bytes a postcode (a packed key, coordinates in millionths of a degree, one byte for the
 //! nation and the terminated flag): some 43 MB for the 2.7 million postcodes of the ONS
-//! Postcode Directory. A binary search over all of them waits on memory at each of its last
-//! dozen steps, so the search is in two parts: over the first key of each block of
-//! [`BLOCK`] postcodes (0.3 MB, which stays in the cache), then within one block, whose
-//! cache lines are all asked for at once. Coordinates are kept to six decimal places (about 11 cm), as the ONS
+//! Postcode Directory. Coordinates are kept to six decimal places (about 11 cm), as the ONS
 //! publishes them. The index is read in one read transaction, streaming, and is reused by
 //! every new snapshot until a postcode or district import changes the tables. The command
 //! line tools do not load it: they ask the database.
+//!
+//! A binary search over all of them waits on memory at each of its last dozen steps, so the
+//! search is in two parts: over the first key of each block of [`BLOCK`] postcodes (0.3 MB,
+//! which stays in the cache), then within one block, whose cache lines are all asked for at
+//! once.
 
 use std::collections::HashMap;
 
@@ -376,19 +378,20 @@ mod tests {
                 .collect();
             entries.reverse();
             let index = PostcodeIndex::with_entries((None, None), entries, HashMap::new());
-            let find = |key: u64| index.find(key);
             for k in &keys {
-                let e = find(*k).unwrap_or_else(|| panic!("n = {n}: {k} not found"));
+                let e = index
+                    .find(*k)
+                    .unwrap_or_else(|| panic!("n = {n}: {k} not found"));
                 assert_eq!(key_of(&e), *k);
                 assert_eq!((e >> 32) as u32 as i32, (*k % 1_000) as i32);
                 for absent in [*k - 1, *k + 1] {
                     if !keys.contains(&absent) {
-                        assert_eq!(find(absent), None, "n = {n}: {absent}");
+                        assert_eq!(index.find(absent), None, "n = {n}: {absent}");
                     }
                 }
             }
-            assert_eq!(find(0), None);
-            assert_eq!(find(u64::MAX >> 22), None);
+            assert_eq!(index.find(0), None);
+            assert_eq!(index.find(u64::MAX >> 22), None);
         }
     }
 }

@@ -45,7 +45,9 @@ pub enum Command {
         /// centres, registries, registry_stats, treatment, referral_rules, postcode_areas,
         /// postcodes
         dataset: String,
-        /// The CSV file: a path, an https:// URL, or '-' for standard input.
+        /// The CSV file: a path, an https:// URL, or '-' for standard input. It may be
+        /// gzip-compressed, or a ZIP archive (its largest CSV file is read), as the ONS
+        /// publishes its postcode directories.
         #[arg(value_name = "PATH|URL|-")]
         path: String,
         /// Validate and print the diff without writing anything.

@@ -228,7 +228,7 @@ pub async fn import_dataset(
     let outcome = web::block(move || -> Result<serde_json::Value, ImportError> {
         let (reader, len_source): (Box<dyn std::io::Read + Send>, String) = match upload {
             Upload::Bytes(bytes, source) => {
-                let input = source::from_bytes(bytes, source)?;
+                let input = source::from_bytes(bytes, source, fetch.max_bytes)?;
                 (input.reader, input.source)
             }
             Upload::Url(url) => {

@@ -36,14 +36,17 @@ pub fn is_url(location: &str) -> bool {
 /// Open a path, `-` (standard input) or a URL for streaming, unpacked when it is gzip or ZIP.
 pub fn open(location: &str, fetch: &FetchSettings) -> Result<Input, SourceError> {
     if is_url(location) {
-        return unpack(open_url(location.trim(), fetch)?);
+        return unpack(open_url(location.trim(), fetch)?, fetch.max_bytes);
     }
     if location == "-" {
-        return unpack(Input {
-            reader: Box::new(std::io::stdin()),
-            len: None,
-            source: "standard input".to_string(),
-        });
+        return unpack(
+            Input {
+                reader: Box::new(std::io::stdin()),
+                len: None,
+                source: "standard input".to_string(),
+            },
+            fetch.max_bytes,
+        );
     }
     let read_error = |e: std::io::Error| SourceError::Read {
         location: location.to_string(),
@@ -56,26 +59,33 @@ pub fn open(location: &str, fetch: &FetchSettings) -> Result<Input, SourceError>
     let got = read_up_to(&mut file, &mut head).map_err(read_error)?;
     file.rewind().map_err(read_error)?;
     if is_zip(&head[..got]) {
-        return open_zip(file, location);
+        return open_zip(file, location, fetch.max_bytes);
     }
-    unpack(Input {
-        reader: Box::new(file),
-        len,
-        source: location.to_string(),
-    })
+    unpack(
+        Input {
+            reader: Box::new(file),
+            len,
+            source: location.to_string(),
+        },
+        fetch.max_bytes,
+    )
 }
 
-/// An uploaded file held in memory, unpacked when it is gzip or ZIP.
-pub fn from_bytes(bytes: Vec<u8>, source: String) -> Result<Input, SourceError> {
+/// An uploaded file held in memory, unpacked when it is gzip or ZIP, to at most `max_bytes`
+/// once decompressed.
+pub fn from_bytes(bytes: Vec<u8>, source: String, max_bytes: u64) -> Result<Input, SourceError> {
     if is_zip(&bytes) {
-        return open_zip(std::io::Cursor::new(bytes), &source);
+        return open_zip(std::io::Cursor::new(bytes), &source, max_bytes);
     }
     let len = Some(bytes.len() as u64);
-    unpack(Input {
-        reader: Box::new(std::io::Cursor::new(bytes)),
-        len,
-        source,
-    })
+    unpack(
+        Input {
+            reader: Box::new(std::io::Cursor::new(bytes)),
+            len,
+            source,
+        },
+        max_bytes,
+    )
 }
 
 /// Read a whole (small) input into memory: the directory's own datasets.
@@ -157,6 +167,7 @@ fn open_url(url: &str, fetch: &FetchSettings) -> Result<Input, SourceError> {
             inner: response,
             left: fetch.max_bytes,
             max: fetch.max_bytes,
+            what: "the download",
         }),
         len,
         source: shown,
@@ -181,6 +192,8 @@ struct Capped<R> {
     inner: R,
     left: u64,
     max: u64,
+    /// What is larger than the limit: "the download", "the decompressed file".
+    what: &'static str,
 }
 
 impl<R: Read> Read for Capped<R> {
@@ -188,8 +201,8 @@ impl<R: Read> Read for Capped<R> {
         let n = self.inner.read(buf)?;
         if n as u64 > self.left {
             return Err(std::io::Error::other(format!(
-                "the download is larger than the limit of {} bytes (IMPORT_MAX_BYTES)",
-                self.max
+                "{} is larger than the limit of {} bytes (IMPORT_MAX_BYTES)",
+                self.what, self.max
             )));
         }
         self.left -= n as u64;
@@ -217,8 +230,9 @@ fn is_zip(head: &[u8]) -> bool {
 
 /// A stream that is neither ZIP nor gzip passes through; gzip is decoded as it is read; a
 /// ZIP archive, which can only be read from its end, is first copied to an unnamed temporary
-/// file (standard input and downloads cannot seek).
-fn unpack(input: Input) -> Result<Input, SourceError> {
+/// file (standard input and downloads cannot seek). What is decompressed may be at most
+/// `max_bytes` (`IMPORT_MAX_BYTES`), so a small file cannot make an endless import.
+fn unpack(input: Input, max_bytes: u64) -> Result<Input, SourceError> {
     let Input {
         reader,
         len,
@@ -237,12 +251,17 @@ fn unpack(input: Input) -> Result<Input, SourceError> {
         })?;
         std::io::copy(&mut buffered, &mut spool).map_err(read_error)?;
         spool.rewind().map_err(read_error)?;
-        return open_zip(spool, &source);
+        return open_zip(spool, &source, max_bytes);
     }
     if head.starts_with(&[0x1f, 0x8b]) {
         return Ok(Input {
-            reader: Box::new(Gunzip {
-                inner: flate2::bufread::MultiGzDecoder::new(buffered),
+            reader: Box::new(Capped {
+                inner: Gunzip {
+                    inner: flate2::bufread::MultiGzDecoder::new(buffered),
+                },
+                left: max_bytes,
+                max: max_bytes,
+                what: "the decompressed file",
             }),
             // The size once decompressed is not known before the end.
             len: None,
@@ -282,6 +301,7 @@ impl<R: BufRead> Read for Gunzip<R> {
 fn open_zip<R: Read + Seek + Send + 'static>(
     reader: R,
     source: &str,
+    max_bytes: u64,
 ) -> Result<Input, SourceError> {
     let refused = |message: String| SourceError::Refused(format!("{source}: {message}"));
     let mut archive = zip::ZipArchive::new(reader)
@@ -328,6 +348,12 @@ fn open_zip<R: Read + Seek + Send + 'static>(
     if encrypted {
         return Err(refused(format!(
             "{name} is encrypted in the archive; unzip it with its password first"
+        )));
+    }
+    // The size is the one the archive declares; reading stops with an error past it.
+    if size > max_bytes {
+        return Err(refused(format!(
+            "{name} is {size} bytes once decompressed, more than the limit of {max_bytes} (IMPORT_MAX_BYTES)"
         )));
     }
     // Opening the entry here checks that its compression method can be read, so that is
@@ -443,6 +469,8 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    const NO_LIMIT: u64 = u64::MAX;
+
     fn zip_of(files: &[(&str, &[u8], zip::CompressionMethod)]) -> Vec<u8> {
         let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for (name, bytes, method) in files {
@@ -491,7 +519,7 @@ mod tests {
             ("Data/ONSPD_NOV_2025_UK.csv", &whole, Deflated),
             ("Data/multi_csv/ONSPD_NOV_2025_UK_LS.csv", part, Deflated),
         ]);
-        let input = from_bytes(archive.clone(), "onspd.zip".into()).unwrap();
+        let input = from_bytes(archive.clone(), "onspd.zip".into(), NO_LIMIT).unwrap();
         assert_eq!(
             input.source,
             "onspd.zip, file Data/ONSPD_NOV_2025_UK.csv (the largest of 3 CSV files inside)"
@@ -500,11 +528,14 @@ mod tests {
         assert_eq!(read(input).unwrap(), whole);
 
         // The same archive from a stream that cannot seek (standard input, a download).
-        let input = unpack(Input {
-            reader: Box::new(std::io::Cursor::new(archive)),
-            len: None,
-            source: "standard input".into(),
-        })
+        let input = unpack(
+            Input {
+                reader: Box::new(std::io::Cursor::new(archive)),
+                len: None,
+                source: "standard input".into(),
+            },
+            NO_LIMIT,
+        )
         .unwrap();
         assert!(input
             .source
@@ -513,7 +544,7 @@ mod tests {
 
         // A lone CSV file is named without a count.
         let one = zip_of(&[("postcodes.csv", part, Deflated)]);
-        let input = from_bytes(one, "p.zip".into()).unwrap();
+        let input = from_bytes(one, "p.zip".into(), NO_LIMIT).unwrap();
         assert_eq!(input.source, "p.zip, file postcodes.csv");
         assert_eq!(read(input).unwrap(), part);
     }
@@ -528,7 +559,7 @@ mod tests {
             .position(|w| w == b"LS7 7A")
             .expect("the data is stored as it is");
         archive[at] = b'M';
-        let input = from_bytes(archive, "bad.zip".into()).unwrap();
+        let input = from_bytes(archive, "bad.zip".into(), NO_LIMIT).unwrap();
         let error = read(input)
             .expect_err("a wrong checksum is an error")
             .to_string();
@@ -542,16 +573,20 @@ mod tests {
             ("b/readme.pdf", b"y", zip::CompressionMethod::Stored),
         ]);
         assert_eq!(
-            refusal(from_bytes(no_csv, "x.zip".into())),
+            refusal(from_bytes(no_csv, "x.zip".into(), NO_LIMIT)),
             "x.zip: the ZIP archive holds no .csv file (it holds a.txt, b/readme.pdf)"
         );
         let empty = zip_of(&[]);
         assert_eq!(
-            refusal(from_bytes(empty, "e.zip".into())),
+            refusal(from_bytes(empty, "e.zip".into(), NO_LIMIT)),
             "e.zip: the ZIP archive holds no files"
         );
         let cut = zip_of(&[("data.csv", &whole, zip::CompressionMethod::Deflated)]);
-        let message = refusal(from_bytes(cut[..cut.len() / 2].to_vec(), "cut.zip".into()));
+        let message = refusal(from_bytes(
+            cut[..cut.len() / 2].to_vec(),
+            "cut.zip".into(),
+            NO_LIMIT,
+        ));
         assert!(
             message.starts_with("cut.zip: is not a ZIP archive that can be read"),
             "{message}"
@@ -564,16 +599,16 @@ mod tests {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         encoder.write_all(&whole).unwrap();
         let gz = encoder.finish().unwrap();
-        let input = from_bytes(gz.clone(), "p.csv.gz".into()).unwrap();
+        let input = from_bytes(gz.clone(), "p.csv.gz".into(), NO_LIMIT).unwrap();
         assert_eq!(input.source, "p.csv.gz (gzip)");
         assert_eq!(read(input).unwrap(), whole);
 
-        let input = from_bytes(gz[..gz.len() / 2].to_vec(), "cut.csv.gz".into()).unwrap();
+        let input = from_bytes(gz[..gz.len() / 2].to_vec(), "cut.csv.gz".into(), NO_LIMIT).unwrap();
         let error = read(input).expect_err("a cut file is an error").to_string();
         assert!(error.contains("the gzip file ends early"), "{error}");
 
         // Plain text passes through untouched.
-        let input = from_bytes(whole.clone(), "p.csv".into()).unwrap();
+        let input = from_bytes(whole.clone(), "p.csv".into(), NO_LIMIT).unwrap();
         assert_eq!(input.source, "p.csv");
         assert_eq!(read(input).unwrap(), whole);
     }
@@ -591,6 +626,33 @@ mod tests {
         let location = path.to_str().unwrap();
         let input = open(location, &FetchSettings::default()).unwrap();
         assert_eq!(input.source, format!("{location}, file Data/pc.csv"));
+        assert_eq!(read(input).unwrap(), whole);
+    }
+
+    #[test]
+    fn what_is_decompressed_stays_within_the_limit() {
+        let whole = big_csv();
+        let limit = whole.len() as u64 - 1;
+        let archive = zip_of(&[("big.csv", &whole, zip::CompressionMethod::Deflated)]);
+        assert_eq!(
+            refusal(from_bytes(archive.clone(), "big.zip".into(), limit)),
+            format!(
+                "big.zip: big.csv is {} bytes once decompressed, more than the limit of {limit} (IMPORT_MAX_BYTES)",
+                whole.len()
+            )
+        );
+        assert!(from_bytes(archive, "big.zip".into(), limit + 1).is_ok());
+
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(&whole).unwrap();
+        let gz = encoder.finish().unwrap();
+        let input = from_bytes(gz.clone(), "big.csv.gz".into(), limit).unwrap();
+        let error = read(input).expect_err("past the limit").to_string();
+        assert_eq!(
+            error,
+            format!("the decompressed file is larger than the limit of {limit} bytes (IMPORT_MAX_BYTES)")
+        );
+        let input = from_bytes(gz, "big.csv.gz".into(), limit + 1).unwrap();
         assert_eq!(read(input).unwrap(), whole);
     }
 }

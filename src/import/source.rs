@@ -54,16 +54,16 @@ pub fn open(location: &str, fetch: &FetchSettings) -> Result<Input, SourceError>
     };
     let mut file = std::fs::File::open(location).map_err(read_error)?;
     let len = file.metadata().ok().map(|m| m.len());
-    // A ZIP file on disk is opened where it is, without a copy.
+    // A ZIP file on disk is opened where it is, without a copy. A path may also be a pipe
+    // (`<(curl ...)`), which cannot go back: the bytes looked at are put back in front.
     let mut head = [0u8; 4];
     let got = read_up_to(&mut file, &mut head).map_err(read_error)?;
-    file.rewind().map_err(read_error)?;
-    if is_zip(&head[..got]) {
+    if is_zip(&head[..got]) && file.rewind().is_ok() {
         return open_zip(file, location, fetch.max_bytes);
     }
     unpack(
         Input {
-            reader: Box::new(file),
+            reader: Box::new(std::io::Cursor::new(head[..got].to_vec()).chain(file)),
             len,
             source: location.to_string(),
         },
@@ -654,5 +654,28 @@ mod tests {
         );
         let input = from_bytes(gz, "big.csv.gz".into(), limit + 1).unwrap();
         assert_eq!(read(input).unwrap(), whole);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_a_pipe_is_read_as_a_stream() {
+        let whole = big_csv();
+        let archive = zip_of(&[("Data/pc.csv", &whole, zip::CompressionMethod::Deflated)]);
+        for (name, bytes) in [("plain", whole.clone()), ("zip", archive)] {
+            let dir = tempfile::tempdir().unwrap();
+            let fifo = dir.path().join(name);
+            let made = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap();
+            assert!(made.success());
+            let writer = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || std::fs::write(fifo, bytes).unwrap())
+            };
+            let input = open(fifo.to_str().unwrap(), &FetchSettings::default()).unwrap();
+            assert_eq!(read(input).unwrap(), whole, "{name}");
+            writer.join().unwrap();
+        }
     }
 }

@@ -53,7 +53,12 @@ pub fn open(location: &str, fetch: &FetchSettings) -> Result<Input, SourceError>
         message: e.to_string(),
     };
     let mut file = std::fs::File::open(location).map_err(read_error)?;
-    let len = file.metadata().ok().map(|m| m.len());
+    // A pipe has no length to show progress against.
+    let len = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
     // A ZIP file on disk is opened where it is, without a copy. A path may also be a pipe
     // (`<(curl ...)`), which cannot go back: the bytes looked at are put back in front.
     let mut head = [0u8; 4];

@@ -56,30 +56,25 @@ PY
 fi
 
 if part answer; then
-log "one nearest answer in process: criterion"
+log "one nearest answer in process, and a postcode lookup in memory: criterion"
 cargo bench --bench answer --quiet -- --noplot >&2
-python3 - "$RESULTS" <<'PY'
-import json, sys
-out = open(sys.argv[1], "a")
-def median(name):
-    with open(f"target/criterion/answer/{name}/new/estimates.json") as f:
-        return json.load(f)["median"]["point_estimate"] / 1000.0  # µs
-for name, what in (("locate_point", "locate a point (its nation)"), ("build", "build the answer (nearest centres, views, links)"),
-                   ("whole", "all three")):
-    out.write(f"nearest answer in process, shipped data: {what}\t{median(name):.2f}\t\tµs (median, 1 000 points)\n")
-out.write(f"nearest answer in process: write it as JSON by hand, beside serde's derived serialisation of the same answer\t{median('write_json'):.2f}\t{median('write_json_serde'):.2f}\tµs (median, 100 answers)\n")
-out.write(f"nearest answer in process, all three, with a second thread doing the same\t{median('whole_contended'):.2f}\t{median('whole'):.2f}\tµs (median; baseline: alone)\n")
-PY
-log "a postcode among 2.7 million in memory: criterion"
 cargo bench --bench postcodes --quiet -- --noplot >&2
 python3 - "$RESULTS" <<'PY'
 import json, sys
 out = open(sys.argv[1], "a")
-def median(name):
-    with open(f"target/criterion/postcode_lookup/{name}/new/estimates.json") as f:
-        return json.load(f)["median"]["point_estimate"]  # ns for the whole set
-out.write(f"find a postcode among 2.7 million in memory, 100 000 spread through the table: two-part search beside one binary search\t{median('two_parts_spread') / 100_000:.0f}\t{median('one_search_spread') / 100_000:.0f}\tns a lookup (median)\n")
-out.write(f"find a postcode among 2.7 million in memory, 1 000 neighbours (cached): two-part search beside one binary search\t{median('two_parts_neighbours') / 1_000:.0f}\t{median('one_search_neighbours') / 1_000:.0f}\tns a lookup (median)\n")
+def median(group, name, per=1000.0):
+    """A criterion median in ns, divided by `per` (1 000: µs; a set's size: a lookup)."""
+    with open(f"target/criterion/{group}/{name}/new/estimates.json") as f:
+        return json.load(f)["median"]["point_estimate"] / per
+answer = lambda name: median("answer", name)  # µs
+for name, what in (("locate_point", "locate a point (its nation)"), ("build", "build the answer (nearest centres, views, links)"),
+                   ("whole", "all three")):
+    out.write(f"nearest answer in process, shipped data: {what}\t{answer(name):.2f}\t\tµs (median, 1 000 points)\n")
+out.write(f"nearest answer in process: write it as JSON by hand, beside serde's derived serialisation of the same answer\t{answer('write_json'):.2f}\t{answer('write_json_serde'):.2f}\tµs (median, 100 answers)\n")
+out.write(f"nearest answer in process, all three, with a second thread doing the same\t{answer('whole_contended'):.2f}\t{answer('whole'):.2f}\tµs (median; baseline: alone)\n")
+for key, what, size in (("spread", "100 000 spread through the table", 100_000), ("neighbours", "1 000 neighbours (cached)", 1_000)):
+    ours, base = (median("postcode_lookup", f"{search}_{key}", size) for search in ("two_parts", "one_search"))
+    out.write(f"find a postcode among 2.7 million in memory, {what}: two-part search beside one binary search\t{ours:.0f}\t{base:.0f}\tns a lookup (median)\n")
 PY
 fi
 

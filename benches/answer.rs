@@ -1,16 +1,14 @@
 //! The work of one nearest answer, in process and without HTTP: locating a point (its
 //! nation), building the answer from the snapshot (R-tree, views, directions links) and
-//! writing it as JSON, on the shipped data, for 1 000 points across the UK.
+//! writing it as JSON with serde, on the shipped data, for 1 000 points across the UK.
 //!
 //! `cargo bench --bench answer`. bench/run.sh sets these beside the HTTP figures, to show how
 //! much of a request's cost is the answer itself and how much is the wire.
 
 use std::hint::black_box;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
-use centre_directory::answer::{Filters, NearestAnswer};
+use centre_directory::answer::nearest::{Filters, NearestAnswer};
 use centre_directory::config::DatabaseUrl;
 use centre_directory::db::Database;
 use centre_directory::domain::Coordinates;
@@ -44,13 +42,11 @@ fn shipped_snapshot() -> (tempfile::TempDir, Snapshot) {
     (dir, snapshot)
 }
 
-/// Everything the nearest endpoint does for a point, bar HTTP: locate, build, write JSON into
-/// `body` (emptied first: the server's workers reuse their answer buffers too).
-fn answer_json(snapshot: &Snapshot, point: Coordinates, filters: &Filters, body: &mut Vec<u8>) {
+/// Everything the nearest endpoint does for a point, bar HTTP: locate, build, write JSON.
+fn answer_json(snapshot: &Snapshot, point: Coordinates, filters: &Filters) -> Vec<u8> {
     let location = Location::at_point(snapshot, point);
     let answer = NearestAnswer::build(snapshot, location, filters);
-    body.clear();
-    answer.write_json(body);
+    serde_json::to_vec(&answer).expect("answers serialise")
 }
 
 fn answer(c: &mut Criterion) {
@@ -81,57 +77,16 @@ fn answer(c: &mut Criterion) {
         .take(100)
         .map(|l| NearestAnswer::build(&snapshot, l.clone(), &filters))
         .collect();
-    let mut body = Vec::with_capacity(16 * 1024);
-    group.bench_function("write_json", |b| {
+    group.bench_function("serialise", |b| {
         b.iter(|| {
-            body.clear();
-            built[next() % 100].write_json(&mut body);
-            body.len()
-        })
-    });
-    // The same bytes through serde's derived serialisation, as the gzip answers are written.
-    group.bench_function("write_json_serde", |b| {
-        b.iter(|| {
-            body.clear();
-            serde_json::to_writer(&mut body, &built[next() % 100]).expect("json");
-            body.len()
+            serde_json::to_vec(&built[next() % 100])
+                .expect("json")
+                .len()
         })
     });
     group.bench_function("whole", |b| {
-        b.iter(|| {
-            answer_json(&snapshot, black_box(points[next()]), &filters, &mut body);
-            body.len()
-        })
+        b.iter(|| answer_json(&snapshot, black_box(points[next()]), &filters).len())
     });
-    // The same while another thread builds answers from the same snapshot, as the server's
-    // workers do: the shared views' reference counts are then touched from both.
-    let snapshot = Arc::new(snapshot);
-    let stop = Arc::new(AtomicBool::new(false));
-    let bg = {
-        let (snapshot, stop, filters, points) = (
-            snapshot.clone(),
-            stop.clone(),
-            filters.clone(),
-            points.clone(),
-        );
-        std::thread::spawn(move || {
-            let mut j = 0;
-            let mut body = Vec::with_capacity(16 * 1024);
-            while !stop.load(Ordering::Relaxed) {
-                j = (j + 7) % 1000;
-                answer_json(&snapshot, points[j], &filters, &mut body);
-                black_box(body.len());
-            }
-        })
-    };
-    group.bench_function("whole_contended", |b| {
-        b.iter(|| {
-            answer_json(&snapshot, black_box(points[next()]), &filters, &mut body);
-            body.len()
-        })
-    });
-    stop.store(true, Ordering::Relaxed);
-    bg.join().expect("the second thread ends");
     group.finish();
 }
 

@@ -1,15 +1,13 @@
 //! Finding a postcode among 2.7 million held in memory (the size of the ONS Postcode
-//! Directory): the search in two parts that `serve` uses, beside one binary search over every
-//! entry, for 100 000 postcodes spread through the table (as people's are: too many for their
-//! paths through the table to stay in the cache between one lookup of each and the next) and
-//! for 1 000 neighbours in one district (which share cache lines and stay cached).
+//! Directory) by binary search, for 100 000 postcodes spread through the table (as people's
+//! are) and for 1 000 neighbours in one district (which stay cached).
 //!
-//! `cargo bench --bench postcodes`. bench/run.sh records both beside each other.
+//! `cargo bench --bench postcodes`; bench/run.sh records both.
 
 use std::hint::black_box;
 
 use centre_directory::fuzzing::Sequence;
-use centre_directory::geocode::memory::PostcodeIndex;
+use centre_directory::index::postcodes::PostcodeIndex;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const POSTCODES: usize = 2_700_000;
@@ -68,17 +66,10 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("postcode_lookup");
     group.sample_size(20);
     for (name, set) in [("spread", &spread), ("neighbours", &neighbours)] {
-        group.bench_function(format!("two_parts_{name}"), |b| {
+        group.bench_function(name, |b| {
             b.iter(|| {
                 for p in set {
                     black_box(index.postcode(black_box(p)));
-                }
-            })
-        });
-        group.bench_function(format!("one_search_{name}"), |b| {
-            b.iter(|| {
-                for p in set {
-                    black_box(index.postcode_by_one_search(black_box(p)));
                 }
             })
         });

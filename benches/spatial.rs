@@ -1,8 +1,6 @@
 //! Nearest-10 and within-25-km on the in-memory snapshot beside a brute-force Haversine scan
 //! of the same sites, at N = 100, 10 000 and 1 000 000 synthetic sites spread over Great
-//! Britain and Northern Ireland. The snapshot walks an R-tree of unit vectors, except up to
-//! 512 sites, where it scans their chords instead (so N = 100 measures that scan; the ids
-//! say `rtree` for both, as bench/run.sh reads them).
+//! Britain and Northern Ireland. The snapshot walks an R-tree of unit vectors.
 //!
 //! `cargo bench --bench spatial`; bench/run.sh turns the medians into docs/PERFORMANCE.md.
 

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::answer::{Filters, NearestAnswer};
+use crate::answer::nearest::{Filters, NearestAnswer};
+use crate::answer::referral::ReferralAnswer;
 use crate::config::Settings;
 use crate::dataset::Cancer;
 use crate::domain::{
@@ -13,7 +14,6 @@ use crate::domain::{
 };
 use crate::geocode::{GeocodeError, Geocoder, Place};
 use crate::import::{self, ImportError, ImportReport, ImportRequest};
-use crate::referral::ReferralAnswer;
 use crate::server;
 
 /// UK directory of cancer treatment centres and teenage and young adult cancer units.
@@ -430,13 +430,13 @@ fn run_nearest(
 }
 
 /// A registry's figures, one line each, with their source.
-fn render_figures(out: &mut String, r: &crate::views::RegistryView) {
+fn render_figures(out: &mut String, r: &crate::answer::views::RegistryView) {
     use std::fmt::Write;
     for f in &r.figures {
         let _ = writeln!(
             out,
             "  {}. Source: {}",
-            crate::figures::describe(f),
+            crate::answer::figures::describe(f),
             f.source
         );
     }
@@ -446,7 +446,7 @@ fn render_figures(out: &mut String, r: &crate::views::RegistryView) {
 }
 
 /// ` · ages 16-24`, or nothing for a centre without an age range.
-fn ages_text(c: &crate::views::CentreView) -> String {
+fn ages_text(c: &crate::answer::views::CentreView) -> String {
     match (c.age_min, c.age_max) {
         (Some(lo), Some(hi)) => format!(" · ages {lo}-{hi}"),
         _ => String::new(),
@@ -454,7 +454,7 @@ fn ages_text(c: &crate::views::CentreView) -> String {
 }
 
 /// The centre's phone and website on one line, when it has either.
-fn write_contact(out: &mut String, c: &crate::views::CentreView) {
+fn write_contact(out: &mut String, c: &crate::answer::views::CentreView) {
     use std::fmt::Write;
     let contact: Vec<&str> = [c.phone.as_str(), c.website.as_str()]
         .into_iter()

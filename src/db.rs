@@ -40,6 +40,24 @@ pub enum DbError {
     Corrupt(String),
 }
 
+impl DbError {
+    /// Is the database out of reach (down, restarting, or every connection lost), rather than
+    /// refusing what was asked? Worth trying again shortly.
+    pub fn is_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        matches!(
+            self,
+            Self::Connect { .. }
+                | Self::Pool(_)
+                | Self::Query(Error::DatabaseError(
+                    DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                    _
+                ))
+                | Self::Query(Error::BrokenTransactionManager)
+        )
+    }
+}
+
 /// A pool of connections to one database.
 #[derive(Clone)]
 pub enum Database {

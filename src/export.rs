@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
+use crate::answer::views::CentreView;
 use crate::dataset::{
     Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
     DATASET_NAMES,
@@ -12,7 +13,6 @@ use crate::dataset::{
 use crate::db::{Database, Storage};
 use crate::import::table::{neutralise, strip_bom};
 use crate::import::ImportError;
-use crate::views::CentreView;
 use crate::with_connection;
 
 fn columns(dataset: &str) -> Option<Vec<&'static str>> {

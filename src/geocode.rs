@@ -2,14 +2,13 @@
 //! (cached) → postcode area centroid → place name. Every answer says how precise it is and
 //! which source gave it. Raw postcodes never reach the logs: at most the outward code.
 
-pub mod memory;
 pub mod postcodes_io;
 
 use serde::Serialize;
 
 use crate::db::rows::GeocodeCacheRow;
 use crate::db::{Database, DbError, Storage};
-use crate::domain::coordinates::write_point;
+use crate::domain::coordinates::point_text;
 use crate::domain::{Coordinates, Nation, PostcodeQuery, Territory, Vocabulary};
 use crate::index::Snapshot;
 use crate::with_connection;
@@ -55,45 +54,6 @@ pub struct Location {
 }
 
 impl Location {
-    /// Write the location as serde_json would (see [`crate::wire`]).
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        use crate::wire;
-        out.push(b'{');
-        wire::key(out, "lat");
-        wire::value(out, &self.lat);
-        out.push(b',');
-        wire::key(out, "lon");
-        wire::value(out, &self.lon);
-        out.push(b',');
-        wire::key(out, "precision");
-        wire::value(out, &self.precision);
-        out.push(b',');
-        wire::key(out, "nation");
-        wire::option(out, self.nation);
-        if let Some(territory) = self.territory {
-            out.push(b',');
-            wire::key(out, "territory");
-            wire::value(out, &territory);
-        }
-        out.push(b',');
-        wire::key(out, "source");
-        wire::string(out, self.source);
-        out.push(b',');
-        wire::key(out, "query");
-        wire::string(out, &self.query);
-        if let Some(terminated) = self.terminated {
-            out.push(b',');
-            wire::key(out, "terminated");
-            wire::value(out, &terminated);
-        }
-        if let Some(note) = &self.note {
-            out.push(b',');
-            wire::key(out, "note");
-            wire::string(out, note);
-        }
-        out.push(b'}');
-    }
-
     pub fn coordinates(&self) -> Coordinates {
         Coordinates::new(self.lat, self.lon).expect("locations are inside the UK box")
     }
@@ -362,11 +322,7 @@ impl Location {
             nation: territory.and_then(Territory::nation),
             territory,
             source: "point",
-            query: {
-                let mut query = String::with_capacity(24);
-                write_point(&mut query, c.lat(), c.lon(), ",").expect("writing to a String");
-                query
-            },
+            query: point_text(c.lat(), c.lon(), ","),
             terminated: None,
             note: territory.map(|_| POINT_NATION_NOTE.to_string()),
         }

@@ -2,7 +2,8 @@
 //!
 //! Data arrives as CSV ([`import`]), is checked into [`dataset`] records made of [`domain`]
 //! types, stored with diesel in SQLite or PostgreSQL ([`db`]), held in memory as an immutable
-//! [`index::Snapshot`] and served over HTTP ([`http`]) and the command line ([`cli`]).
+//! [`index::Snapshot`], located by [`geocode`], turned into [`answer`]s and served over HTTP
+//! ([`http`]) and the command line ([`cli`]).
 
 pub mod answer;
 pub mod cli;
@@ -11,17 +12,11 @@ pub mod dataset;
 pub mod db;
 pub mod domain;
 pub mod export;
-pub mod figures;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod geocode;
-pub mod gzip;
 pub mod http;
 pub mod import;
 pub mod index;
 pub mod metrics;
-pub mod referral;
 pub mod server;
-pub mod views;
-pub mod web;
-pub mod wire;

@@ -216,114 +216,136 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    brotli::Decompressor::new(bytes, 4096)
+        .read_to_end(&mut out)
+        .expect("a valid brotli body");
+    out
+}
+
+/// `gzip -6` of `plain`: what the `gzip` tool makes by default.
+fn gzip6(plain: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    w.write_all(plain).unwrap();
+    w.finish().unwrap()
+}
+
+/// GET `path` from `server` with this `Accept-Encoding` (none when `None`).
+async fn get_with(server: &TestServer, accept: Option<&str>, path: &str) -> reqwest::Response {
+    let mut request = server.client.get(format!("{}{path}", server.base));
+    if let Some(a) = accept {
+        request = request.header("Accept-Encoding", a);
+    }
+    request.send().await.unwrap()
+}
+
+const NEAREST: &str = "/api/v1/centres/nearest?lat=53.8&lon=-1.55&limit=10";
+
 #[tokio::test]
-async fn answers_are_gzipped_for_clients_that_accept_it_and_only_then() {
+async fn a_gzip_answer_is_at_most_a_tenth_larger_than_gzip_level_6_of_it() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;
-    let path = "/api/v1/centres/nearest?lat=53.8&lon=-1.55&limit=10";
-    let get = |accept: Option<&'static str>, path: &'static str| {
-        let mut request = server.client.get(format!("{}{path}", server.base));
-        if let Some(a) = accept {
-            request = request.header("Accept-Encoding", a);
-        }
-        request.send()
-    };
-    let plain = get(None, path).await.unwrap();
-    assert!(plain.headers().get("content-encoding").is_none());
-    assert_eq!(plain.headers()["vary"], "accept-encoding");
-    let plain = plain.bytes().await.unwrap();
-
-    // As a browser asks: the same answer, gzipped, with its length.
-    let packed = get(Some("gzip, deflate, br, zstd"), path).await.unwrap();
-    assert_eq!(packed.headers()["content-encoding"], "gzip");
-    assert_eq!(packed.headers()["vary"], "accept-encoding");
-    let length: usize = packed.headers()["content-length"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let packed = packed.bytes().await.unwrap();
-    assert_eq!(length, packed.len());
-    // The centres, topics and registry are copied in as compressed once per snapshot; the few
-    // bytes around them are stored. Not as small as compressing the whole, but well under it.
-    assert!(
-        packed.len() * 3 < plain.len() * 2,
-        "{} vs {}",
-        packed.len(),
-        plain.len()
-    );
-    assert_eq!(gunzip(&packed), plain.to_vec());
-
-    // The referral answer is written the same way.
-    let referral = "/api/v1/referrals/tya?postcode=LS9&age=17";
-    let plain_referral = get(None, referral).await.unwrap().bytes().await.unwrap();
-    let packed_referral = get(Some("gzip"), referral).await.unwrap();
-    assert_eq!(packed_referral.headers()["content-encoding"], "gzip");
-    assert_eq!(packed_referral.headers()["vary"], "accept-encoding");
-    let packed_referral = packed_referral.bytes().await.unwrap();
-    assert!(packed_referral.len() < plain_referral.len());
-    assert_eq!(gunzip(&packed_referral), plain_referral.to_vec());
-
-    // Lists are written the same way; a large one (every centre) is compressed whole, which
-    // finds what the many alike records share.
-    for list in [
+    for path in [
+        NEAREST,
+        "/api/v1/referrals/tya?postcode=LS9&age=17",
         "/api/v1/treatment",
         "/api/v1/registries",
-        "/api/v1/centres?limit=10",
         "/api/v1/centres?limit=1000",
     ] {
-        let plain = get(None, list).await.unwrap().bytes().await.unwrap();
-        let packed = get(Some("gzip"), list).await.unwrap();
-        assert_eq!(packed.headers()["content-encoding"], "gzip", "{list}");
+        let plain = get_with(&server, None, path).await;
+        assert!(plain.headers().get("content-encoding").is_none());
+        assert_eq!(plain.headers()["vary"], "accept-encoding");
+        let plain = plain.bytes().await.unwrap();
+        let packed = get_with(&server, Some("gzip"), path).await;
+        assert_eq!(packed.headers()["content-encoding"], "gzip", "{path}");
+        assert_eq!(packed.headers()["vary"], "accept-encoding", "{path}");
+        let length: usize = packed.headers()["content-length"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         let packed = packed.bytes().await.unwrap();
-        assert_eq!(gunzip(&packed), plain.to_vec(), "{list}");
-        if list.ends_with("1000") {
-            assert!(plain.len() > 64 * 1024, "{}", plain.len());
-            assert!(
-                packed.len() * 3 < plain.len(),
-                "{list}: {} of {}",
-                packed.len(),
-                plain.len()
-            );
-        }
+        assert_eq!(length, packed.len(), "{path}");
+        assert_eq!(gunzip(&packed), plain.to_vec(), "{path}");
+        let reference = gzip6(&plain).len();
+        assert!(
+            packed.len() * 10 <= reference * 11,
+            "{path}: {} bytes against {reference} from gzip -6",
+            packed.len()
+        );
     }
+}
 
-    // Refused with q=0, or not offered: sent as it is.
-    for accept in ["gzip;q=0, br", "identity", "br"] {
-        let r = get(Some(accept), path).await.unwrap();
+#[tokio::test]
+async fn browsers_get_brotli_when_they_offer_it() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let plain = get_with(&server, None, NEAREST)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    for accept in ["gzip, deflate, br, zstd", "br", "br;q=0.9, gzip;q=0.5"] {
+        let packed = get_with(&server, Some(accept), NEAREST).await;
+        assert_eq!(packed.headers()["content-encoding"], "br", "{accept}");
+        let packed = packed.bytes().await.unwrap();
+        assert!(packed.len() < gzip6(&plain).len(), "{accept}");
+        assert_eq!(unbrotli(&packed), plain.to_vec(), "{accept}");
+    }
+}
+
+#[tokio::test]
+async fn an_answer_is_sent_plain_when_no_encoding_offered_is_accepted() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let plain = get_with(&server, None, NEAREST)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    for accept in ["gzip;q=0, br;q=0", "identity", "deflate", "zstd"] {
+        let r = get_with(&server, Some(accept), NEAREST).await;
         assert!(r.headers().get("content-encoding").is_none(), "{accept}");
         assert_eq!(r.bytes().await.unwrap(), plain, "{accept}");
     }
+    let gzip_only = get_with(&server, Some("gzip, br;q=0"), NEAREST).await;
+    assert_eq!(gzip_only.headers()["content-encoding"], "gzip");
+}
 
-    // Small answers are not worth it; pages are compressed too.
-    let small = get(Some("gzip"), "/healthz").await.unwrap();
+#[tokio::test]
+async fn small_answers_are_sent_plain_and_pages_and_scripts_compressed() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let small = get_with(&server, Some("gzip"), "/healthz").await;
     assert!(small.headers().get("content-encoding").is_none());
     assert_eq!(
         small.json::<serde_json::Value>().await.unwrap()["status"],
         "ok"
     );
-    let page = get(Some("gzip"), "/search?q=Leeds").await.unwrap();
+    let page = get_with(&server, Some("gzip"), "/search?q=Leeds").await;
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["content-encoding"], "gzip");
     let html = String::from_utf8(gunzip(&page.bytes().await.unwrap())).unwrap();
     assert!(html.contains("</html>"), "{html}");
-
-    // A large body (compressed off the worker thread) decodes to the same bytes.
-    let bundle = get(None, "/docs/swagger-ui-bundle.js").await.unwrap();
-    assert_eq!(bundle.status(), 200);
-    let bundle = bundle.bytes().await.unwrap();
-    assert!(bundle.len() > 64 * 1024, "{}", bundle.len());
-    let packed = get(Some("gzip"), "/docs/swagger-ui-bundle.js")
-        .await
-        .unwrap();
+    let bundle = "/docs/swagger-ui-bundle.js";
+    let plain = get_with(&server, None, bundle).await.bytes().await.unwrap();
+    assert!(plain.len() > 64 * 1024, "{}", plain.len());
+    let packed = get_with(&server, Some("gzip"), bundle).await;
     assert_eq!(packed.headers()["content-encoding"], "gzip");
-    assert_eq!(gunzip(&packed.bytes().await.unwrap()), bundle.to_vec());
+    assert_eq!(gunzip(&packed.bytes().await.unwrap()), plain.to_vec());
+}
 
-    // A revalidation stays a bodiless 304.
-    let tag = server.get(path).await.headers()["etag"].clone();
+#[tokio::test]
+async fn a_revalidated_compressed_answer_is_a_bodiless_304() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let tag = server.get(NEAREST).await.headers()["etag"].clone();
     let not_modified = server
         .client
-        .get(format!("{}{path}", server.base))
+        .get(format!("{}{NEAREST}", server.base))
         .header("Accept-Encoding", "gzip")
         .header("If-None-Match", tag)
         .send()

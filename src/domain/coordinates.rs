@@ -76,9 +76,8 @@ impl Coordinates {
     }
 }
 
-/// [`Coordinates::unit_vector`] of any latitude and longitude in degrees, inside the UK box
-/// or not (the corners of a grid cell, say).
-pub fn unit_vector_of(lat: f64, lon: f64) -> [f64; 3] {
+/// [`Coordinates::unit_vector`] of any latitude and longitude in degrees.
+fn unit_vector_of(lat: f64, lon: f64) -> [f64; 3] {
     let (lat, lon) = (lat.to_radians(), lon.to_radians());
     [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
@@ -91,45 +90,10 @@ fn parse_degrees(raw: &str, what: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("'{t}' is not a {what}; allowed: a decimal number of degrees"))
 }
 
-/// Append `x` with five decimal places, exactly as `format!("{x:.5}")` writes it (about a
-/// metre: how points are shown in queries and directions links), without the general
-/// formatting machinery. Values whose rounding is a near tie, and anything unusual, are left
-/// to `format!`.
-pub fn push_degrees(out: &mut String, x: f64) {
-    write_degrees(out, x).expect("writing to a String");
-}
-
-/// [`push_degrees`] into any text writer (it fails only when the writer does).
-pub fn write_degrees(out: &mut impl std::fmt::Write, x: f64) -> std::fmt::Result {
-    let scaled = x.abs() * 1e5;
-    let fraction = scaled - scaled.floor();
-    // The product's rounding error is far below a millionth here, so away from a tie its
-    // rounding is the exact value's.
-    if !scaled.is_finite() || scaled >= 1e12 || (fraction - 0.5).abs() < 1e-6 {
-        return write!(out, "{x:.5}");
-    }
-    let n = scaled.round() as u64;
-    if x.is_sign_negative() {
-        out.write_char('-')?;
-    }
-    let mut digits = itoa::Buffer::new();
-    out.write_str(digits.format(n / 100_000))?;
-    out.write_char('.')?;
-    let decimals = digits.format(n % 100_000 + 100_000);
-    out.write_str(&decimals[1..])
-}
-
-/// A point as `<lat><separator><lon>`, each with five decimal places ([`push_degrees`]): how
-/// points are shown in queries (`,`) and in directions links (`%2C`).
-pub fn write_point(
-    out: &mut impl std::fmt::Write,
-    lat: f64,
-    lon: f64,
-    separator: &str,
-) -> std::fmt::Result {
-    write_degrees(out, lat)?;
-    out.write_str(separator)?;
-    write_degrees(out, lon)
+/// A point as `<lat><separator><lon>`, five decimal places each (about a metre): how points
+/// are shown in queries (`,`) and in directions links (`%2C`).
+pub fn point_text(lat: f64, lon: f64, separator: &str) -> String {
+    format!("{lat:.5}{separator}{lon:.5}")
 }
 
 /// Kilometres to statute miles.
@@ -142,43 +106,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn degrees_are_written_as_format_writes_them() {
-        let mut sequence = crate::fuzzing::Sequence::new(0x9E37_79B9_7F4A_7C15);
-        let mut next = move || sequence.next_u64();
-        let random = (0..300_000).map(|_| {
-            let x = next();
-            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
-            match x % 4 {
-                0 => unit * 360.0 - 180.0,
-                // Near five-decimal ties and whole hundred-thousandths.
-                1 => ((unit * 2e7).round() + 0.5) / 1e5 - 100.0,
-                2 => (unit * 2e7).round() / 1e5 - 100.0,
-                _ => (unit - 0.5) * 1e-4,
-            }
-        });
-        let odd = [
-            0.0,
-            -0.0,
-            0.015625,
-            -0.015625,
-            0.5,
-            53.8,
-            -1.55,
-            1e-9,
-            -1e-9,
-            9.999995,
-            1e12,
-            -3e15,
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::MIN_POSITIVE,
-        ];
-        for x in random.chain(odd) {
-            let mut ours = String::new();
-            push_degrees(&mut ours, x);
-            assert_eq!(ours, format!("{x:.5}"), "{x:?}");
-        }
+    fn points_are_shown_to_five_decimal_places() {
+        assert_eq!(point_text(53.8, -1.55, ","), "53.80000,-1.55000");
+        assert_eq!(point_text(51.123456, 0.000004, "%2C"), "51.12346%2C0.00000");
     }
 
     #[test]

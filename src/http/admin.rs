@@ -99,6 +99,12 @@ fn import_error(e: ImportError) -> ApiError {
             detail: m,
         },
         ImportError::Busy(m) => ApiError::Conflict(m),
+        ImportError::Db(e) if e.is_unavailable() => {
+            tracing::warn!(error = %e, "import refused: the database is unavailable");
+            ApiError::Unavailable(
+                "the database is unavailable, so nothing was changed; try again shortly".into(),
+            )
+        }
         ImportError::Db(e) => ApiError::internal(e),
     }
 }
@@ -332,4 +338,46 @@ pub async fn history(
         "results": records,
         "total": records.len(),
     }))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::DbError;
+    use actix_web::ResponseError;
+
+    #[actix_web::test]
+    async fn an_import_while_the_database_is_down_is_a_503_that_says_nothing_changed() {
+        let down = DbError::Connect {
+            target: "postgres://db.internal/directory".into(),
+            message: "connection refused (os error 111)".into(),
+        };
+        let response = import_error(ImportError::Db(down)).error_response();
+        assert_eq!(response.status(), 503);
+        assert_eq!(
+            response
+                .headers()
+                .get("retry-after")
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            crate::http::error::RETRY_AFTER_SECS.to_string()
+        );
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        assert!(body.contains("nothing was changed"), "{body}");
+        assert!(
+            !body.contains("refused") && !body.contains("db.internal"),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn other_database_faults_stay_500s() {
+        let corrupt = DbError::Corrupt("a row that does not parse".into());
+        let response = import_error(ImportError::Db(corrupt)).error_response();
+        assert_eq!(response.status(), 500);
+    }
 }

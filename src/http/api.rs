@@ -6,14 +6,14 @@ use serde_json::json;
 use super::error::ApiError;
 use super::params::{shorten, Params};
 use super::State;
+use crate::answer::figures::FigureQuery;
+use crate::answer::views::{
+    CentreDetail, CentreList, CentreView, DatasetView, RegistryDetail, RegistryList, RegistryView,
+    StatisticsList, TopicDetail, TopicList, TopicSummaryView, TopicView,
+};
 use crate::dataset::Cancer;
 use crate::dataset::{parse_age_band, parse_period};
 use crate::domain::{CentreKind, Nation, Service, Vocabulary};
-use crate::figures::FigureQuery;
-use crate::views::{
-    CentreDetail, CentreList, CentreView, DatasetView, RegistryDetail, RegistryList, RegistryView,
-    StatisticsList, TopicDetail, TopicList, TopicView,
-};
 
 /// Liveness: the process answers.
 #[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = super::openapi::Health)))]
@@ -33,8 +33,11 @@ pub async fn readyz(state: State) -> Result<HttpResponse, ApiError> {
     let version = web::block(move || db.directory_version())
         .await
         .map_err(ApiError::internal)?
-        .map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
-    let snapshot = state.directory.current();
+        .map_err(|e| {
+            tracing::warn!(error = %e, "readiness: the database does not answer");
+            ApiError::Unavailable("the database does not answer".into())
+        })?;
+    let snapshot = state.directory.snapshot();
     if snapshot.centres().is_empty() {
         return Err(ApiError::Unavailable("no centres are loaded".into()));
     }
@@ -83,15 +86,14 @@ pub async fn list_centres(state: State, req: HttpRequest) -> Result<HttpResponse
             ),
         ));
     }
-    let snapshot = state.directory.current();
-    let (positions, matching): (Vec<usize>, Vec<_>) = snapshot
+    let snapshot = state.directory.snapshot();
+    let matching: Vec<_> = snapshot
         .centres()
         .iter()
-        .enumerate()
-        .filter(|(_, c)| kind.is_none_or(|k| c.kind == k))
-        .filter(|(_, c)| nation.is_none_or(|n| c.nation == n))
-        .filter(|(_, c)| services.iter().all(|s| c.offers(*s)))
-        .unzip();
+        .filter(|c| kind.is_none_or(|k| c.kind == k))
+        .filter(|c| nation.is_none_or(|n| c.nation == n))
+        .filter(|c| services.iter().all(|s| c.offers(*s)))
+        .collect();
     // Exports hold every matching centre (no pages).
     if format == "geojson" {
         return Ok(HttpResponse::Ok()
@@ -115,24 +117,19 @@ pub async fn list_centres(state: State, req: HttpRequest) -> Result<HttpResponse
             ))
             .body(bytes));
     }
-    // The views serialised (and, for gzip, compressed) once per snapshot.
-    let results = positions
+    let results = matching
         .iter()
         .skip(offset)
         .take(limit)
-        .map(|&i| snapshot.centre_view(i))
+        .map(|c| CentreView::from(*c))
         .collect();
-    Ok(super::json_answer(
-        &req,
-        &CentreList {
-            results,
-            total: matching.len(),
-            limit,
-            offset,
-            dataset: DatasetView::from(&*snapshot),
-        },
-        16 * 1024,
-    ))
+    Ok(HttpResponse::Ok().json(CentreList {
+        results,
+        total: matching.len(),
+        limit,
+        offset,
+        dataset: DatasetView::from(&*snapshot),
+    }))
 }
 
 /// One centre by id, with the cancer registry of its nation.
@@ -146,7 +143,7 @@ pub async fn list_centres(state: State, req: HttpRequest) -> Result<HttpResponse
 )]
 #[get("/api/v1/centres/{id}")]
 pub async fn get_centre(state: State, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     let centre = snapshot
         .centre(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no centre has the id '{}'", shorten(&id))))?;
@@ -161,22 +158,18 @@ pub async fn get_centre(state: State, id: web::Path<String>) -> Result<HttpRespo
 /// The cancer registries of the four UK nations.
 #[utoipa::path(tag = "registries", responses((status = 200, description = "The registries", body = RegistryList)))]
 #[get("/api/v1/registries")]
-pub async fn list_registries(state: State, req: HttpRequest) -> HttpResponse {
-    let snapshot = state.directory.current();
+pub async fn list_registries(state: State) -> HttpResponse {
+    let snapshot = state.directory.snapshot();
     let results: Vec<_> = snapshot
         .registries
         .keys()
-        .filter_map(|nation| snapshot.registry_view(*nation, &FigureQuery::default()))
+        .filter_map(|nation| RegistryView::of(&snapshot, *nation, &FigureQuery::default()))
         .collect();
-    super::json_answer(
-        &req,
-        &RegistryList {
-            total: results.len(),
-            results,
-            dataset: DatasetView::from(&*snapshot),
-        },
-        8 * 1024,
-    )
+    HttpResponse::Ok().json(RegistryList {
+        total: results.len(),
+        results,
+        dataset: DatasetView::from(&*snapshot),
+    })
 }
 
 /// The cancer registry of one nation.
@@ -194,7 +187,7 @@ pub async fn get_registry(
     nation: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let nation = Nation::parse(&nation).map_err(ApiError::NotFound)?;
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     let registry = snapshot.registries.get(&nation).ok_or_else(|| {
         ApiError::NotFound(format!(
             "no registry is loaded for {}",
@@ -244,8 +237,8 @@ pub async fn registry_statistics(
             parse_period(p).map_err(|e| ApiError::bad_parameter("period", format!("period: {e}")))
         })
         .transpose()?;
-    let snapshot = state.directory.current();
-    let results = crate::figures::list(
+    let snapshot = state.directory.snapshot();
+    let results = crate::answer::figures::list(
         &snapshot,
         nation,
         cancer,
@@ -285,20 +278,21 @@ pub async fn list_treatment(state: State, req: HttpRequest) -> Result<HttpRespon
     let params = Params::parse(req.query_string(), &["condition", "service"])?;
     let condition = params.one("condition")?.map(str::to_ascii_lowercase);
     let service = params.vocabulary::<Service>("service")?;
-    let snapshot = state.directory.current();
-    let results = snapshot.topic_views(|t| {
-        condition.as_ref().is_none_or(|c| &t.condition == c)
-            && service.is_none_or(|s| t.related_service == Some(s))
-    });
-    Ok(super::json_answer(
-        &req,
-        &TopicList {
-            total: results.len(),
-            results,
-            dataset: DatasetView::from(&*snapshot),
-        },
-        8 * 1024,
-    ))
+    let snapshot = state.directory.snapshot();
+    let results: Vec<TopicSummaryView> = snapshot
+        .topics
+        .iter()
+        .filter(|t| {
+            condition.as_ref().is_none_or(|c| &t.condition == c)
+                && service.is_none_or(|s| t.related_service == Some(s))
+        })
+        .map(TopicSummaryView::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(TopicList {
+        total: results.len(),
+        results,
+        dataset: DatasetView::from(&*snapshot),
+    }))
 }
 
 /// One treatment topic in full.
@@ -315,7 +309,7 @@ pub async fn get_treatment(
     state: State,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     let topic = snapshot
         .topics
         .iter()

@@ -12,7 +12,6 @@ use actix_web::{web, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
-use crate::wire::InlineText;
 
 /// How long shared caches and browsers may reuse an answer without asking again.
 pub const MAX_AGE_SECS: u32 = 60;
@@ -20,33 +19,16 @@ pub const MAX_AGE_SECS: u32 = 60;
 /// The `Cache-Control` of every public answer (`MAX_AGE_SECS`; a unit test keeps them together).
 const CACHE_CONTROL: &str = "public, max-age=60";
 
-const HEX: [char; 16] = [
-    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f',
-];
-
 /// The weak tag of a request at a directory version: `W/"v<version>-<hash of path and query>"`,
 /// the hash being the first eight bytes of the SHA-256 of `path?query` in hex.
 pub fn etag(version: i64, path: &str, query: &str) -> HeaderValue {
-    use std::fmt::Write;
     let mut hasher = Sha256::new();
     hasher.update(path.as_bytes());
     hasher.update(b"?");
     hasher.update(query.as_bytes());
     let digest = hasher.finalize();
-    // Written without the formatting machinery: at most 4 + 20 + 1 + 16 + 1 bytes.
-    let mut tag = InlineText::<48>::new();
-    let written = (|| {
-        tag.write_str("W/\"v")?;
-        tag.write_str(itoa::Buffer::new().format(version))?;
-        tag.write_str("-")?;
-        for b in &digest[..8] {
-            tag.write_char(HEX[usize::from(b >> 4)])?;
-            tag.write_char(HEX[usize::from(b & 15)])?;
-        }
-        tag.write_str("\"")
-    })();
-    written.expect("a tag fits in 48 bytes");
-    HeaderValue::from_bytes(tag.as_bytes()).expect("a tag is visible ASCII")
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("W/\"v{version}-{hash}\"")).expect("a tag is visible ASCII")
 }
 
 /// Does an `If-None-Match` header name this tag? (Weak comparison, as RFC 9110 asks for GET.)
@@ -71,7 +53,7 @@ pub async fn conditional_get(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let version = req
         .app_data::<web::Data<AppState>>()
-        .map(|state| state.directory.current().version);
+        .map(|state| state.directory.snapshot().version);
     let (Some(version), true) = (version, is_public_api(&req)) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

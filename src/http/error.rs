@@ -78,6 +78,9 @@ pub(crate) struct ProblemItem {
     text: String,
 }
 
+/// How long a client is asked to wait when the service is unavailable.
+pub const RETRY_AFTER_SECS: u32 = 10;
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -143,6 +146,9 @@ impl ResponseError for ApiError {
         }
         if let Self::MethodNotAllowed { allow, .. } = self {
             response.insert_header(("Allow", allow.as_str()));
+        }
+        if let Self::Unavailable(_) = self {
+            response.insert_header(("Retry-After", RETRY_AFTER_SECS.to_string()));
         }
         response.json(Problem {
             kind: "about:blank",

@@ -5,7 +5,7 @@ use actix_web::{get, HttpRequest, HttpResponse};
 use super::error::ApiError;
 use super::params::{shorten, Params};
 use super::{AppState, State};
-use crate::answer::{Filters, GeocodeAnswer, NearestAnswer};
+use crate::answer::nearest::{Filters, GeocodeAnswer, NearestAnswer};
 use crate::dataset::Cancer;
 use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Service};
 use crate::geocode::{GeocodeError, Location, Place};
@@ -189,7 +189,7 @@ pub async fn nearest(state: State, req: HttpRequest) -> Result<HttpResponse, Api
             ))
         }
     };
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;
     let answer = NearestAnswer::build(&snapshot, location, &filters);
     if geojson {
@@ -217,15 +217,7 @@ pub async fn nearest(state: State, req: HttpRequest) -> Result<HttpResponse, Api
                 "dataset": answer.dataset,
             })));
     }
-    Ok(super::json_answer_written(
-        &req,
-        &answer,
-        16 * 1024,
-        |body| {
-            answer.write_json(body);
-            Ok(())
-        },
-    ))
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 /// What the service understands a postcode, outcode, place or point to be: where, how
@@ -243,7 +235,7 @@ pub async fn nearest(state: State, req: HttpRequest) -> Result<HttpResponse, Api
 pub async fn geocode(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(req.query_string(), &["q", "postcode", "lat", "lon"])?;
     let place = place_from(&params)?;
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;
     Ok(HttpResponse::Ok().json(GeocodeAnswer::build(&snapshot, location)))
 }

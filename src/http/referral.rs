@@ -6,9 +6,9 @@ use super::error::ApiError;
 use super::nearest::{locate, place_from};
 use super::params::Params;
 use super::State;
+use crate::answer::referral::ReferralAnswer;
 use crate::dataset::Cancer;
 use crate::domain::parse_age;
-use crate::referral::ReferralAnswer;
 
 const MAX_LIMIT: i64 = 20;
 const DEFAULT_LIMIT: i64 = 5;
@@ -51,11 +51,9 @@ pub async fn referral(state: State, req: HttpRequest) -> Result<HttpResponse, Ap
         .unwrap_or(DEFAULT_LIMIT) as usize;
     let condition = params.vocabulary::<Cancer>("condition")?;
     let place = place_from(&params)?;
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;
-    Ok(super::json_answer(
-        &req,
-        &ReferralAnswer::build(&snapshot, location, age, condition, limit),
-        16 * 1024,
-    ))
+    Ok(HttpResponse::Ok().json(ReferralAnswer::build(
+        &snapshot, location, age, condition, limit,
+    )))
 }

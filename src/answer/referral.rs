@@ -4,20 +4,18 @@
 //! This is guidance drawn from service specifications, not a clinical decision: the answer says
 //! so, and carries the source and verification date of the rule it used.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::answer::{registry_for, registry_note, topics_for, ServiceSet};
+use super::figures::FigureQuery;
+use super::views::{CentreView, DatasetView, RegistryView, TopicSummaryView};
+use super::{directions_url, distances, registry_for, registry_note, topics_for};
 use crate::dataset::{Cancer, Centre, ReferralRule, Setting};
-use crate::domain::coordinates::km_to_miles;
-use crate::domain::{CentreKind, Nation, Territory, TyaRole};
-use crate::figures::FigureQuery;
+use crate::domain::{CentreKind, Nation, Service, Territory, TyaRole};
 use crate::geocode::{Location, Precision};
-use crate::index::Snapshot;
-use crate::views::{CentreView, DatasetView, RegistryView, Shared, TopicSummaryView};
+use crate::index::{Hit, Snapshot};
 
 /// Said with every referral answer.
 pub const DISCLAIMER: &str = "This is guidance from published NHS service specifications and the \
@@ -99,39 +97,59 @@ impl Role {
 
 /// One place in a referral answer.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ReferralResult<'a> {
-    #[schema(value_type = CentreView)]
-    pub centre: &'a Shared<CentreView>,
+pub struct ReferralResult {
+    pub centre: CentreView,
     pub distance_km: f64,
     pub distance_miles: f64,
     /// OpenStreetMap directions, as in the nearest answer.
-    #[schema(value_type = String)]
-    pub directions_url: crate::answer::DirectionsLink<'a>,
+    pub directions_url: String,
     pub role: Role,
     pub role_plain: &'static str,
     /// Present when the place is in another nation than the patient: its registry.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<RegistryView>)]
-    pub registry: Option<Cow<'a, Shared<RegistryView>>>,
+    pub registry: Option<RegistryView>,
 }
 
-/// `GET /api/v1/referrals/tya`. Its views are lent by the snapshot it was built from.
+impl ReferralResult {
+    fn new(
+        snapshot: &Snapshot,
+        location: &Location,
+        hit: &Hit<'_>,
+        role: Role,
+        registry: bool,
+        figure_query: &FigureQuery,
+    ) -> Self {
+        let (distance_km, distance_miles) = distances(hit.distance_km);
+        let c = hit.centre;
+        Self {
+            centre: CentreView::from(c),
+            distance_km,
+            distance_miles,
+            directions_url: directions_url(Some(location), c.location.lat(), c.location.lon()),
+            role,
+            role_plain: role.plain(),
+            registry: registry
+                .then(|| RegistryView::of(snapshot, c.nation, figure_query))
+                .flatten(),
+        }
+    }
+}
+
+/// `GET /api/v1/referrals/tya`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ReferralAnswer<'a> {
+pub struct ReferralAnswer {
     pub location: Location,
     pub age: u8,
     /// The rule of the patient's nation for this age; null when no rule applies.
     pub pathway: Option<PathwayView>,
-    pub results: Vec<ReferralResult<'a>>,
+    pub results: Vec<ReferralResult>,
     /// Caveats about this answer in plain words (nation inferred, Crown Dependency, gaps in
     /// our data).
     pub notes: Vec<String>,
     /// Guidance, not a clinical decision.
     pub disclaimer: &'static str,
-    #[schema(value_type = Vec<TopicSummaryView>)]
-    pub treatment: crate::answer::Topics<'a>,
-    #[schema(value_type = Option<RegistryView>)]
-    pub registry: Option<Cow<'a, Shared<RegistryView>>>,
+    pub treatment: Vec<TopicSummaryView>,
+    pub registry: Option<RegistryView>,
     pub registry_note: Option<&'static str>,
     pub dataset: DatasetView,
 }
@@ -164,9 +182,9 @@ fn fits(setting: Setting, centre: &Centre, age: u8) -> Option<Role> {
     }
 }
 
-impl<'a> ReferralAnswer<'a> {
+impl ReferralAnswer {
     pub fn build(
-        snapshot: &'a Snapshot,
+        snapshot: &Snapshot,
         mut location: Location,
         age: u8,
         condition: Option<Cancer>,
@@ -225,7 +243,6 @@ impl<'a> ReferralAnswer<'a> {
             });
         }
         let mut results = Vec::new();
-        let from = crate::answer::DirectionsStart::of(Some(&location));
         if let Some(rule) = rule {
             // A TYA service listed by its units is not listed again as its hospital's centre.
             let with_units: HashSet<&str> = snapshot
@@ -261,22 +278,15 @@ impl<'a> ReferralAnswer<'a> {
                     break;
                 }
                 let role = fits(rule.setting, hit.centre, age).expect("filtered above");
-                results.push(ReferralResult {
-                    centre: snapshot.centre_view(hit.index),
-                    distance_km: crate::answer::round_to_hundredths(hit.distance_km),
-                    distance_miles: crate::answer::round_to_hundredths(km_to_miles(
-                        hit.distance_km,
-                    )),
-                    directions_url: crate::answer::DirectionsLink::new(
-                        from,
-                        snapshot.centre_destination(hit.index),
-                    ),
+                let other_nation = Some(hit.centre.nation) != location.nation;
+                results.push(ReferralResult::new(
+                    snapshot,
+                    &location,
+                    &hit,
                     role,
-                    role_plain: role.plain(),
-                    registry: (Some(hit.centre.nation) != location.nation)
-                        .then(|| snapshot.registry_view(hit.centre.nation, &figure_query))
-                        .flatten(),
-                });
+                    other_nation,
+                    &figure_query,
+                ));
             }
             if let Some(first) = results.first() {
                 if Some(first.centre.nation) != location.nation {
@@ -310,28 +320,22 @@ impl<'a> ReferralAnswer<'a> {
                 } else {
                     Role::TyaUnit
                 };
-                results.push(ReferralResult {
-                    centre: snapshot.centre_view(hit.index),
-                    distance_km: crate::answer::round_to_hundredths(hit.distance_km),
-                    distance_miles: crate::answer::round_to_hundredths(km_to_miles(
-                        hit.distance_km,
-                    )),
-                    directions_url: crate::answer::DirectionsLink::new(
-                        from,
-                        snapshot.centre_destination(hit.index),
-                    ),
+                results.push(ReferralResult::new(
+                    snapshot,
+                    &location,
+                    &hit,
                     role,
-                    role_plain: role.plain(),
-                    registry: snapshot.registry_view(hit.centre.nation, &figure_query),
-                });
+                    true,
+                    &figure_query,
+                ));
             }
         }
-        let offered: ServiceSet = results
+        let offered: HashSet<Service> = results
             .iter()
             .flat_map(|r| r.centre.services.iter().copied())
             .collect();
         Self {
-            treatment: topics_for(snapshot, offered),
+            treatment: topics_for(snapshot, &offered),
             registry: registry_for(snapshot, &location, &figure_query),
             registry_note: registry_note(&location),
             dataset: DatasetView::from(snapshot),

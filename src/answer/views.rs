@@ -1,16 +1,12 @@
 //! Wire types: what the API (and the CLI's `--json`) sends. Built from domain records by
-//! explicit `From`.
-
-use std::borrow::Cow;
-use std::sync::Arc;
+//! explicit `From`; each serves both the JSON (serde) and the OpenAPI description (utoipa).
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::figures::{figures_for, FigureQuery, FigureView};
 use crate::dataset::{Centre, Registry, TreatmentTopic};
 use crate::domain::{CentreKind, Nation, Service, TyaRole, Vocabulary};
-use crate::figures::{figures_for, FigureQuery, FigureView};
-use crate::gzip::PackedJson;
 use crate::index::Snapshot;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -180,9 +176,8 @@ impl From<&Snapshot> for DatasetView {
 
 /// `GET /api/v1/centres`: one page of centres.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CentreList<'a> {
-    #[schema(value_type = Vec<CentreView>)]
-    pub results: Vec<&'a Shared<CentreView>>,
+pub struct CentreList {
+    pub results: Vec<CentreView>,
     /// Centres matching the filters, on every page.
     pub total: usize,
     pub limit: usize,
@@ -200,9 +195,8 @@ pub struct CentreDetail {
 
 /// `GET /api/v1/registries`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RegistryList<'a> {
-    #[schema(value_type = Vec<RegistryView>)]
-    pub results: Vec<Cow<'a, Shared<RegistryView>>>,
+pub struct RegistryList {
+    pub results: Vec<RegistryView>,
     pub total: usize,
     pub dataset: DatasetView,
 }
@@ -216,9 +210,8 @@ pub struct RegistryDetail {
 
 /// `GET /api/v1/treatment`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TopicList<'a> {
-    #[schema(value_type = Vec<TopicSummaryView>)]
-    pub results: Vec<&'a Shared<TopicSummaryView>>,
+pub struct TopicList {
+    pub results: Vec<TopicSummaryView>,
     pub total: usize,
     pub dataset: DatasetView,
 }
@@ -241,57 +234,4 @@ pub struct StatisticsList {
     /// Said when nothing matches.
     pub message: Option<String>,
     pub dataset: DatasetView,
-}
-
-/// A view built and serialised once per snapshot and shared by every answer that includes it:
-/// it serialises by copying its JSON (or, in a gzip answer, its JSON compressed once: see
-/// [`crate::gzip`]), and reads as the view itself (for the pages).
-pub struct Shared<T>(Arc<SharedInner<T>>);
-
-struct SharedInner<T> {
-    view: T,
-    json: Arc<PackedJson>,
-}
-
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Self {
-        Self(self.0.clone())
-    }
-}
-
-impl<T: Serialize> Shared<T> {
-    pub fn new(view: T) -> Self {
-        let json = serde_json::value::to_raw_value(&view).expect("views serialise");
-        Self(Arc::new(SharedInner {
-            view,
-            json: Arc::new(PackedJson::new(json)),
-        }))
-    }
-}
-
-impl<T> Shared<T> {
-    /// The view's JSON, as it is written into answers.
-    pub fn json(&self) -> &str {
-        self.0.json.raw().get()
-    }
-}
-
-impl<T> std::ops::Deref for Shared<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0.view
-    }
-}
-
-impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.view.fmt(f)
-    }
-}
-
-impl<T> Serialize for Shared<T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.json.offer();
-        self.0.json.raw().serialize(s)
-    }
 }

@@ -8,17 +8,17 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
-use crate::answer::{Filters, NearestAnswer};
+use super::State;
+use crate::answer::figures::{FigureQuery, FigureView};
+use crate::answer::nearest::{Filters, NearestAnswer};
+use crate::answer::referral::ReferralAnswer;
+use crate::answer::views::{CentreView, RegistryView, TopicSummaryView, TopicView};
 use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Vocabulary};
-use crate::figures::{FigureQuery, FigureView};
 use crate::geocode::{GeocodeError, Place, Precision};
-use crate::http::State;
-use crate::referral::ReferralAnswer;
-use crate::views::{CentreView, RegistryView, TopicSummaryView, TopicView};
 
 /// The stylesheet and the one script, built into the binary.
-const SITE_CSS: &str = include_str!("../static/site.css");
-const SITE_JS: &str = include_str!("../static/site.js");
+const SITE_CSS: &str = include_str!("../../static/site.css");
+const SITE_JS: &str = include_str!("../../static/site.js");
 
 /// A problem with one form field, shown in the error summary and beside the field.
 #[derive(Debug, Clone)]
@@ -46,7 +46,7 @@ fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
 
 /// A figure's words, for the templates' tables.
 pub fn figure_label(f: &FigureView) -> String {
-    let what = crate::figures::describe(f);
+    let what = crate::answer::figures::describe(f);
     // "346,217 new diagnoses a year (all cancers, all ages, 2022)" → the words after the number.
     what.split_once(' ')
         .map(|(_, rest)| rest.to_string())
@@ -55,7 +55,7 @@ pub fn figure_label(f: &FigureView) -> String {
 
 /// A figure's number, for the templates' tables.
 pub fn figure_value(f: &FigureView) -> String {
-    crate::figures::describe(f)
+    crate::answer::figures::describe(f)
         .split(' ')
         .next()
         .unwrap_or_default()
@@ -82,14 +82,14 @@ impl IndexPage {
 
 #[derive(Template)]
 #[template(path = "search.html")]
-struct SearchPage<'a> {
+struct SearchPage {
     form: SearchForm,
     errors: Vec<FieldError>,
-    answer: Option<NearestAnswer<'a>>,
+    answer: Option<NearestAnswer>,
     version: i64,
 }
 
-impl SearchPage<'_> {
+impl SearchPage {
     fn error_for(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
     }
@@ -184,14 +184,14 @@ struct RegistriesPage {
 
 #[derive(Template)]
 #[template(path = "referral.html")]
-struct ReferralPage<'a> {
+struct ReferralPage {
     form: SearchForm,
     errors: Vec<FieldError>,
-    answer: Option<ReferralAnswer<'a>>,
+    answer: Option<ReferralAnswer>,
     version: i64,
 }
 
-impl ReferralPage<'_> {
+impl ReferralPage {
     fn error_for(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
     }
@@ -242,7 +242,7 @@ pub async fn index(state: State) -> HttpResponse {
         &IndexPage {
             form: SearchForm::default(),
             errors: Vec::new(),
-            version: state.directory.current().version,
+            version: state.directory.snapshot().version,
         },
     )
 }
@@ -320,7 +320,7 @@ fn not_found_message(e: GeocodeError, q: &str) -> Option<String> {
 
 #[get("/search")]
 pub async fn search(state: State, query: Query) -> HttpResponse {
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     let form = SearchForm {
         q: field(&query, "q"),
         kind: field(&query, "kind"),
@@ -426,7 +426,7 @@ pub async fn search(state: State, query: Query) -> HttpResponse {
 
 #[get("/centres/{id}")]
 pub async fn centre(state: State, id: web::Path<String>) -> HttpResponse {
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     let Some(c) = snapshot.centre(&id) else {
         return not_found_page(snapshot.version);
     };
@@ -446,7 +446,7 @@ pub async fn centre(state: State, id: web::Path<String>) -> HttpResponse {
 
 #[get("/treatment")]
 pub async fn treatment(state: State) -> HttpResponse {
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     html(
         StatusCode::OK,
         &TreatmentPage {
@@ -458,7 +458,7 @@ pub async fn treatment(state: State) -> HttpResponse {
 
 #[get("/treatment/{slug}")]
 pub async fn topic(state: State, slug: web::Path<String>) -> HttpResponse {
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     match snapshot.topics.iter().find(|t| t.slug == *slug) {
         Some(t) => html(
             StatusCode::OK,
@@ -473,14 +473,14 @@ pub async fn topic(state: State, slug: web::Path<String>) -> HttpResponse {
 
 #[get("/registries")]
 pub async fn registries(state: State) -> HttpResponse {
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     let registries = snapshot
         .registries
         .values()
         .map(|r| {
             let mut view = RegistryView::new(r, &snapshot, &FigureQuery::default());
             // The registries page shows every figure we hold, newest first.
-            view.figures = crate::figures::list(&snapshot, r.nation, None, None, None);
+            view.figures = crate::answer::figures::list(&snapshot, r.nation, None, None, None);
             view.figures_missing.clear();
             view
         })
@@ -496,7 +496,7 @@ pub async fn registries(state: State) -> HttpResponse {
 
 #[get("/referral")]
 pub async fn referral(state: State, query: Query) -> HttpResponse {
-    let snapshot = state.directory.current();
+    let snapshot = state.directory.snapshot();
     let form = SearchForm {
         q: field(&query, "q"),
         kind: String::new(),
@@ -577,17 +577,4 @@ pub async fn site_js() -> HttpResponse {
         .content_type("text/javascript; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(SITE_JS)
-}
-
-/// The website's routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(index)
-        .service(search)
-        .service(centre)
-        .service(treatment)
-        .service(topic)
-        .service(registries)
-        .service(referral)
-        .service(site_css)
-        .service(site_js);
 }

@@ -4,6 +4,9 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use secrecy::{ExposeSecret, SecretString};
+use subtle::ConstantTimeEq;
+
 /// Which database to use, decided from the scheme of `DATABASE_URL` alone.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -224,12 +227,80 @@ impl RateLimit {
 }
 
 /// Everything the process is configured with.
+/// Who may call the admin API, from `ADMIN_TOKEN`: one secret (named `admin`) or `name=secret`
+/// pairs separated by commas. The secrets never print.
+#[derive(Clone)]
+pub struct AdminTokens(Vec<(String, SecretString)>);
+
+impl AdminTokens {
+    /// The shortest secret accepted.
+    pub const MIN_SECRET_LEN: usize = 16;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let tokens: Vec<(String, SecretString)> = raw
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| match t.split_once('=') {
+                Some((name, secret)) if !name.trim().is_empty() => {
+                    (name.trim().to_string(), secret.trim())
+                }
+                _ => ("admin".to_string(), t),
+            })
+            .map(|(name, secret)| {
+                if secret.chars().count() < Self::MIN_SECRET_LEN {
+                    Err(format!(
+                        "ADMIN_TOKEN: the secret of '{name}' is shorter than {} characters; use a long random secret",
+                        Self::MIN_SECRET_LEN
+                    ))
+                } else {
+                    Ok((name, SecretString::from(secret)))
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        if tokens.is_empty() {
+            return Err("ADMIN_TOKEN holds no secret".into());
+        }
+        Ok(Self(tokens))
+    }
+
+    /// The name of the token `given` is, compared with every secret in constant time (so the
+    /// time taken says nothing about how much of a secret matched, nor which one did).
+    pub fn identify(&self, given: &str) -> Option<&str> {
+        let mut found = None;
+        for (name, secret) in &self.0 {
+            let same: bool = secret
+                .expose_secret()
+                .as_bytes()
+                .ct_eq(given.as_bytes())
+                .into();
+            if same && found.is_none() {
+                found = Some(name.as_str());
+            }
+        }
+        found
+    }
+
+    /// The tokens' names.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(name, _)| name.as_str())
+    }
+}
+
+impl fmt::Debug for AdminTokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.names().map(|n| format!("{n}=(hidden)")))
+            .finish()
+    }
+}
+
 #[derive(Clone)]
 pub struct Settings {
     pub database: DatabaseUrl,
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
-    pub admin_token: Option<String>,
+    pub admin_token: Option<AdminTokens>,
     pub geocoder: GeocoderSetting,
     pub fetch: FetchSettings,
     /// `None` when rate limiting is off.
@@ -242,10 +313,7 @@ impl fmt::Debug for Settings {
             .field("database", &self.database)
             .field("bind", &self.bind)
             .field("data_dir", &self.data_dir)
-            .field(
-                "admin_token",
-                &self.admin_token.as_ref().map(|_| "(set, hidden)"),
-            )
+            .field("admin_token", &self.admin_token)
             .field("geocoder", &self.geocoder)
             .field("fetch", &self.fetch)
             .field("rate_limit", &self.rate_limit)
@@ -276,16 +344,10 @@ impl Settings {
                 .filter(|s| !s.trim().is_empty())
                 .unwrap_or_else(|| Self::DEFAULT_DATA_DIR.to_string()),
         );
-        let admin_token = get("ADMIN_TOKEN").filter(|s| !s.trim().is_empty());
-        if let Some(raw) = &admin_token {
-            for (name, secret) in crate::http::admin::parse_tokens(raw) {
-                if secret.len() < 16 {
-                    return Err(format!(
-                        "ADMIN_TOKEN: the secret of '{name}' is shorter than 16 characters; use a long random secret"
-                    ));
-                }
-            }
-        }
+        let admin_token = get("ADMIN_TOKEN")
+            .filter(|s| !s.trim().is_empty())
+            .map(|raw| AdminTokens::parse(&raw))
+            .transpose()?;
         let geocoder = GeocoderSetting::parse(&get("GEOCODER").unwrap_or_default())?;
         let fetch = FetchSettings::from_lookup(&get)?;
         let rate_limit = RateLimit::from_lookup(&get)?;
@@ -323,7 +385,7 @@ mod tests {
         );
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(s.data_dir, PathBuf::from("data"));
-        assert_eq!(s.admin_token, None);
+        assert!(s.admin_token.is_none());
         assert_eq!(
             s.geocoder,
             GeocoderSetting::Url("https://api.postcodes.io".into())
@@ -405,5 +467,19 @@ mod tests {
             .unwrap()
             .fetch;
         assert_eq!((fetch.max_bytes, fetch.allow_http), (1000, true));
+    }
+
+    #[test]
+    fn admin_tokens_name_who_calls_and_refuse_other_secrets() {
+        let tokens =
+            AdminTokens::parse("alice=aaaaaaaaaaaaaaaaaaaa, bob = bbbbbbbbbbbbbbbbbbbb").unwrap();
+        assert_eq!(tokens.identify("aaaaaaaaaaaaaaaaaaaa"), Some("alice"));
+        assert_eq!(tokens.identify("bbbbbbbbbbbbbbbbbbbb"), Some("bob"));
+        assert_eq!(tokens.identify("aaaaaaaaaaaaaaaaaaa"), None);
+        assert_eq!(tokens.identify(""), None);
+        let one = AdminTokens::parse("cccccccccccccccccccc").unwrap();
+        assert_eq!(one.identify("cccccccccccccccccccc"), Some("admin"));
+        assert_eq!(format!("{one:?}"), "[\"admin=(hidden)\"]");
+        assert!(AdminTokens::parse(" , ").is_err());
     }
 }

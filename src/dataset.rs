@@ -6,6 +6,7 @@ mod postcode_areas;
 mod referral_rules;
 mod registries;
 mod registry_stats;
+pub mod table;
 mod treatment;
 
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::db::{DbError, Storage};
-use crate::import::table::{read_records, Column, Header, Row, RowError};
+use table::{read_records, Column, Header, Row, RowError};
 
 pub use centres::Centre;
 pub use postcode_areas::PostcodeArea;

@@ -6,12 +6,12 @@ use std::collections::HashSet;
 use serde_json::{json, Value};
 
 use crate::answer::views::CentreView;
+use crate::dataset::table::{neutralise, strip_bom};
 use crate::dataset::{
     Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
     DATASET_NAMES,
 };
 use crate::db::{Database, Storage};
-use crate::import::table::{neutralise, strip_bom};
 use crate::import::ImportError;
 use crate::with_connection;
 

@@ -3,18 +3,17 @@
 
 pub mod postcodes;
 pub mod source;
-pub mod table;
 
 use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
+use crate::dataset::table::RowError;
 use crate::dataset::{
     parse_file, Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
 };
 use crate::db::{Database, DatasetState, DbError, NewImport, Storage};
 use crate::with_connection;
-use table::RowError;
 
 /// Why an import or rollback did not happen.
 #[derive(Debug, thiserror::Error)]

@@ -14,7 +14,7 @@ const ALICE: &str = "Bearer 0123456789abcdef0123";
 
 async fn admin_server(db: &TestDb) -> TestServer {
     let mut settings = db.settings();
-    settings.admin_token = Some(TOKEN.to_string());
+    settings.admin_token = Some(centre_directory::config::AdminTokens::parse(TOKEN).unwrap());
     settings.fetch.allow_http = true;
     settings.fetch.max_body_bytes = 2_000_000;
     TestServer::start_with(settings).await

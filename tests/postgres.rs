@@ -51,7 +51,7 @@ const TOKEN: &str = "0123456789abcdef0123";
 async fn postgres_replicas_share_imports_and_a_second_import_gets_409() {
     let Some(db) = TestDb::postgres() else { return };
     let mut settings = db.settings();
-    settings.admin_token = Some(TOKEN.to_string());
+    settings.admin_token = Some(centre_directory::config::AdminTokens::parse(TOKEN).unwrap());
     let poll = std::time::Duration::from_millis(200);
     let a = TestServer::start_polling(settings.clone(), poll).await;
     let b = TestServer::start_polling(settings, poll).await;

@@ -1,11 +1,11 @@
 //! `centres`: cancer centres and TYA units, one row per site or unit.
 
+use crate::dataset::table::{optional, required, Column, Row};
 use crate::db::rows::CentreRow;
 use crate::db::{DbError, Storage};
 use crate::domain::{
     AgeRange, CentreKind, Coordinates, Nation, Service, TyaRole, UkPostcode, Vocabulary,
 };
-use crate::import::table::{optional, required, Column, Row};
 
 use super::{parse_id, parse_phone, parse_url, stored, Dataset, Provenance};
 

@@ -1,10 +1,10 @@
 //! `postcode_areas`: every postcode area with an approximate centroid, the offline fallback
 //! for geocoding and the source of a postcode's nation where the area decides it.
 
+use crate::dataset::table::{optional, required, Column, Row};
 use crate::db::rows::PostcodeAreaRow;
 use crate::db::{DbError, Storage};
 use crate::domain::{Coordinates, Nation, Territory, Vocabulary};
-use crate::import::table::{optional, required, Column, Row};
 
 use super::{stored, Dataset, Provenance};
 

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::dataset::table::{optional, required, Column, Row, RowError};
 use crate::db::rows::ReferralRuleRow;
 use crate::db::{DbError, Storage};
 use crate::domain::{parse_age, vocabulary, AgeRange, Nation, Vocabulary};
-use crate::import::table::{optional, required, Column, Row, RowError};
 
 use super::{parse_id, stored, Dataset, Provenance};
 

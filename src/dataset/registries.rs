@@ -1,9 +1,9 @@
 //! `registries`: the cancer registry of each UK nation.
 
+use crate::dataset::table::{optional, required, Column, Row};
 use crate::db::rows::RegistryRow;
 use crate::db::{DbError, Storage};
 use crate::domain::{Nation, Vocabulary};
-use crate::import::table::{optional, required, Column, Row};
 
 use super::{parse_phone, parse_url, stored, Dataset, Provenance};
 

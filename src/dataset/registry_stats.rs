@@ -1,9 +1,9 @@
 //! `registry_stats`: figures the national cancer registries publish.
 
+use crate::dataset::table::{optional, required, Column, Row};
 use crate::db::rows::RegistryStatRow;
 use crate::db::{DbError, Storage};
 use crate::domain::{vocabulary, Nation, Vocabulary};
-use crate::import::table::{optional, required, Column, Row};
 
 use super::{stored, Dataset, Provenance};
 

@@ -1,9 +1,9 @@
 //! `treatment`: plain-language treatment information topics.
 
+use crate::dataset::table::{optional, required, Column, Row};
 use crate::db::rows::TopicRow;
 use crate::db::{DbError, Storage};
 use crate::domain::{Service, Vocabulary};
-use crate::import::table::{optional, required, Column, Row};
 
 use super::{parse_int, parse_slug, stored, Dataset, Provenance};
 

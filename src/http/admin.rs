@@ -14,32 +14,9 @@ use super::AppState;
 use crate::import::postcodes::{self, PostcodeImport};
 use crate::import::{self, source, ImportError, ImportRequest};
 
-/// Who may call the admin API: (name, secret) pairs from `ADMIN_TOKEN`, which is either one
-/// secret (named `admin`) or `name=secret` pairs separated by commas.
-pub fn parse_tokens(raw: &str) -> Vec<(String, String)> {
-    raw.split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| match t.split_once('=') {
-            Some((name, secret)) if !name.trim().is_empty() => {
-                (name.trim().to_string(), secret.trim().to_string())
-            }
-            _ => ("admin".to_string(), t.to_string()),
-        })
-        .collect()
-}
-
-/// Equal in constant time for equal lengths (the length itself is not secret).
-fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// The name of the token the request carries, or 401 (404 when the admin API is off).
 fn authorise(state: &AppState, req: &HttpRequest) -> Result<String, ApiError> {
-    let Some(raw) = state.settings.admin_token.as_deref() else {
+    let Some(tokens) = &state.settings.admin_token else {
         return Err(ApiError::NotFound(
             "the admin API is turned off; set ADMIN_TOKEN to turn it on".into(),
         ));
@@ -53,14 +30,10 @@ fn authorise(state: &AppState, req: &HttpRequest) -> Result<String, ApiError> {
         .ok_or_else(|| {
             ApiError::Unauthorized("send the admin token as 'Authorization: Bearer <token>'".into())
         })?;
-    let mut found = None;
-    // Compare with every token, so the time taken does not say which one matched.
-    for (name, secret) in parse_tokens(raw) {
-        if same(given.as_bytes(), secret.as_bytes()) && found.is_none() {
-            found = Some(name);
-        }
-    }
-    found.ok_or_else(|| ApiError::Unauthorized("the admin token is not valid".into()))
+    tokens
+        .identify(given)
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::Unauthorized("the admin token is not valid".into()))
 }
 
 /// Admin answers are never cached.

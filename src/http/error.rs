@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-use crate::import::table::RowError;
+use crate::dataset::table::RowError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

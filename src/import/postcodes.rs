@@ -13,8 +13,8 @@ use std::time::Instant;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::table::RowError;
 use super::{now_rfc3339, ImportError};
+use crate::dataset::table::RowError;
 use crate::db::rows::{DistrictRow, PostcodeRow};
 use crate::db::{Database, DatasetState, NewImport, Storage};
 use crate::domain::{Coordinates, PostcodeQuery, Territory, UkPostcode, Vocabulary};

@@ -3,7 +3,7 @@
 (outside comments and test modules), at the level of top-level modules and http's submodules.
 Usage: python3 bench/module_cycles.py [src] [-v]; exits 1 when there is a cycle."""
 import os, re, sys, itertools
-root = sys.argv[1] if len(sys.argv) > 1 else "src"
+root = next((a for a in sys.argv[1:] if not a.startswith("-")), "src")
 def module_of(path):
     rel = os.path.relpath(path, root)[:-3].split(os.sep)
     if rel[-1] in ("mod", "lib", "main"): rel = rel[:-1]

@@ -9,23 +9,22 @@ use std::time::Duration;
 
 use centre_directory::dataset::Centre;
 use centre_directory::domain::Coordinates;
-use centre_directory::fuzzing::Sequence;
 use centre_directory::index::Snapshot;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 /// The same points every run, over Great Britain and Northern Ireland.
-struct Rng(Sequence);
+struct Rng(fastrand::Rng);
 
 impl Rng {
     fn point(&mut self) -> Coordinates {
-        let lat = 50.0 + self.0.next_unit() * 8.5;
-        let lon = -6.0 + self.0.next_unit() * 7.7;
+        let lat = 50.0 + self.0.f64() * 8.5;
+        let lon = -6.0 + self.0.f64() * 7.7;
         Coordinates::new(lat, lon).expect("inside the UK box")
     }
 }
 
 fn snapshot(n: usize) -> Snapshot {
-    let mut rng = Rng(Sequence::new(0x9E37_79B9_7F4A_7C15 ^ n as u64));
+    let mut rng = Rng(fastrand::Rng::with_seed(0x9E37_79B9_7F4A_7C15 ^ n as u64));
     let centres = (0..n)
         .map(|i| Centre::placeholder(i, rng.point()))
         .collect();
@@ -42,7 +41,7 @@ fn snapshot(n: usize) -> Snapshot {
 }
 
 fn queries() -> Vec<Coordinates> {
-    let mut rng = Rng(Sequence::new(42));
+    let mut rng = Rng(fastrand::Rng::with_seed(42));
     (0..1024).map(|_| rng.point()).collect()
 }
 

@@ -20,7 +20,7 @@ pub use centres::Centre;
 pub use postcode_areas::PostcodeArea;
 pub use referral_rules::{ReferralRule, Setting};
 pub use registries::Registry;
-pub(crate) use registry_stats::{parse_age_band, parse_period};
+
 pub use registry_stats::{Cancer, Measure, RegistryStat, Sex};
 pub use treatment::TreatmentTopic;
 

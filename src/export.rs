@@ -3,15 +3,17 @@
 
 use std::collections::HashSet;
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use crate::answer::views::CentreView;
+use crate::answer::views::{CentreView, DatasetView};
 use crate::dataset::table::{neutralise, strip_bom};
 use crate::dataset::{
     Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
     DATASET_NAMES,
 };
 use crate::db::{Database, Storage};
+use crate::geocode::Location;
 use crate::import::ImportError;
 use crate::with_connection;
 
@@ -88,26 +90,93 @@ pub fn csv(
         .map_err(|e| ImportError::Source(format!("writing CSV: {e}")))
 }
 
-/// One GeoJSON feature for a centre, with extra properties.
-pub fn feature(centre: &Centre, extra: &[(&str, Value)]) -> Value {
-    let mut properties = serde_json::to_value(CentreView::from(centre)).unwrap_or_default();
-    if let Some(map) = properties.as_object_mut() {
-        for (k, v) in extra {
-            map.insert((*k).to_string(), v.clone());
+/// A GeoJSON FeatureCollection (RFC 7946): one Point feature per centre, with the centre's
+/// fields (and distances, from the nearest endpoint) as properties.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeatureCollection {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    #[schema(value_type = String, pattern = "^FeatureCollection$")]
+    kind: &'static str,
+    pub features: Vec<Feature>,
+    /// The location asked about (nearest answers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Which version of the directory answered (nearest answers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<DatasetView>,
+}
+
+impl FeatureCollection {
+    pub fn new(features: Vec<Feature>) -> Self {
+        Self {
+            kind: "FeatureCollection",
+            features,
+            location: None,
+            dataset: None,
         }
     }
-    json!({
-        "type": "Feature",
-        "id": centre.id,
-        "geometry": {"type": "Point", "coordinates": [centre.location.lon(), centre.location.lat()]},
-        "properties": properties,
-    })
+}
+
+/// One centre as a GeoJSON Point feature.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Feature {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    #[schema(value_type = String, pattern = "^Feature$")]
+    kind: &'static str,
+    /// The centre's id.
+    pub id: String,
+    pub geometry: PointGeometry,
+    pub properties: FeatureProperties,
+}
+
+/// A GeoJSON Point: `[longitude, latitude]`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PointGeometry {
+    /// Always `Point`.
+    #[serde(rename = "type")]
+    #[schema(value_type = String, pattern = "^Point$")]
+    kind: &'static str,
+    pub coordinates: [f64; 2],
+}
+
+/// A feature's properties: the centre, and its distance when the answer is by distance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeatureProperties {
+    #[serde(flatten)]
+    pub centre: CentreView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_miles: Option<f64>,
+}
+
+impl Feature {
+    /// A centre's feature, with its distance in kilometres and miles when given.
+    pub fn new(centre: CentreView, distances: Option<(f64, f64)>) -> Self {
+        Self {
+            kind: "Feature",
+            id: centre.id.clone(),
+            geometry: PointGeometry {
+                kind: "Point",
+                coordinates: [centre.lon, centre.lat],
+            },
+            properties: FeatureProperties {
+                centre,
+                distance_km: distances.map(|d| d.0),
+                distance_miles: distances.map(|d| d.1),
+            },
+        }
+    }
 }
 
 /// A GeoJSON FeatureCollection of these centres.
-pub fn geojson<'a>(centres: impl IntoIterator<Item = &'a Centre>) -> Value {
-    json!({
-        "type": "FeatureCollection",
-        "features": centres.into_iter().map(|c| feature(c, &[])).collect::<Vec<_>>(),
-    })
+pub fn geojson<'a>(centres: impl IntoIterator<Item = &'a Centre>) -> FeatureCollection {
+    FeatureCollection::new(
+        centres
+            .into_iter()
+            .map(|c| Feature::new(CentreView::from(c), None))
+            .collect(),
+    )
 }

@@ -1,13 +1,11 @@
 //! Entry points for the fuzz targets in `fuzz/` (`cargo fuzz run <target>`). Each takes
 //! arbitrary input, runs one of the parsers that meet untrusted text, and panics only when a
-//! property every input must keep is broken, so a crash is always a real finding. Also the
-//! deterministic number sequence the tests, benches and synthetic data draw from. Not part of
-//! the service's API.
+//! property every input must keep is broken, so a crash is always a real finding. Built only
+//! with the `fuzzing` feature (which `fuzz/` and this crate's own tests turn on).
 
 use std::io::Cursor;
 
 use crate::domain::{PostcodeQuery, UkPostcode};
-use crate::http::params::Params;
 use crate::import::{postcodes::check_postcode_file, validate, ImportError};
 
 /// The postcode parsers: whatever parses has a normal form that parses to itself, and the
@@ -55,52 +53,15 @@ pub fn postcode_directory(bytes: &[u8], skip_invalid: bool) {
     }
 }
 
-/// The query-string parser of the API: understood, or a 400 that says why.
+/// The query-string reader of the API, with the nearest endpoint's parameters: understood,
+/// or a 400 that says why.
 pub fn query_string(raw: &str) {
-    let allowed = [
-        "q", "postcode", "lat", "lon", "limit", "service", "age", "max_km",
-    ];
-    match Params::parse(raw, &allowed) {
-        Ok(params) => {
-            for name in allowed {
-                let _ = params.one(name);
-                let _ = params.many(name);
-            }
-            let _ = params.integer("limit", 1, 50);
-            let _ = params.integer("age", 0, 120);
-            if let Ok(Some(v)) = params.number("lat") {
-                assert!(v.is_finite(), "{raw:?} gave {v}");
-            }
-            let _ = params.vocabularies::<crate::domain::Service>("service");
-        }
+    match crate::http::check_nearest_query(raw) {
+        Ok(()) => {}
         Err(e) => {
             let response = actix_web::ResponseError::error_response(&e);
             assert_eq!(response.status().as_u16(), 400, "{raw:?}: {e}");
             assert!(!e.to_string().is_empty());
         }
-    }
-}
-
-/// A small deterministic generator (xorshift64*), so tests, benches and synthetic data see the
-/// same numbers on every run. Not for anything that must be unpredictable.
-pub struct Sequence(u64);
-
-impl Sequence {
-    /// A sequence from `seed` (which must not be zero).
-    pub fn new(seed: u64) -> Self {
-        assert_ne!(seed, 0, "xorshift needs a non-zero seed");
-        Self(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number in `0.0..1.0`.
-    pub fn next_unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }

@@ -7,7 +7,7 @@ pub mod caching;
 mod compression;
 pub mod error;
 mod hardening;
-mod nearest;
+pub(crate) mod nearest;
 pub mod openapi;
 pub mod pages;
 pub(crate) mod params;
@@ -66,6 +66,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(pages::referral)
         .service(pages::site_css)
         .service(pages::site_js);
+}
+
+/// Read a query string as the nearest endpoint does, up to the question it asks (for the fuzz
+/// target of the query-string reader).
+#[cfg(feature = "fuzzing")]
+pub fn check_nearest_query(query: &str) -> Result<(), error::ApiError> {
+    let q: nearest::NearestQuery = params::read(query)?;
+    nearest::NearestRequest::try_from(q).map(|_| ())
 }
 
 /// The application state as a handler argument.

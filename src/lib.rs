@@ -12,7 +12,7 @@ pub mod dataset;
 pub mod db;
 pub mod domain;
 pub mod export;
-#[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod geocode;
 pub mod http;

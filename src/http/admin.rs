@@ -7,9 +7,10 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::error::ApiError;
-use super::params::{shorten, Params};
+use super::params::{self, shorten};
 use super::AppState;
 use crate::import::postcodes::{self, PostcodeImport};
 use crate::import::{self, source, ImportError, ImportRequest};
@@ -43,6 +44,24 @@ fn no_store(mut response: HttpResponse) -> HttpResponse {
         header::HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// The parameters of `POST /api/v1/imports/{dataset}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ImportQuery {
+    /// `true` to check the file and report the diff without changing anything.
+    dry_run: Option<String>,
+}
+
+/// The parameters of `GET /api/v1/imports`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct HistoryQuery {
+    /// Only imports of this dataset.
+    dataset: Option<String>,
+    /// How many, newest first (1-1000, default 50).
+    limit: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -175,8 +194,8 @@ pub async fn import_dataset(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let actor = authorise(&state, &req)?;
-    let params = Params::parse(req.query_string(), &["dry_run"])?;
-    let dry_run = match params.one("dry_run")? {
+    let ImportQuery { dry_run } = params::read(req.query_string())?;
+    let dry_run = match params::given("dry_run", dry_run)?.as_deref() {
         None | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
         Some(other) => {
@@ -299,9 +318,9 @@ pub async fn history(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     authorise(&state, &req)?;
-    let params = Params::parse(req.query_string(), &["dataset", "limit"])?;
-    let dataset = params.one("dataset")?.map(str::to_string);
-    let limit = params.integer("limit", 1, 1000)?.unwrap_or(50);
+    let HistoryQuery { dataset, limit } = params::read(req.query_string())?;
+    let dataset = params::given("dataset", dataset)?;
+    let limit = params::integer("limit", limit, 1, 1000)?.unwrap_or(50);
     let db = state.db.clone();
     let records = web::block(move || import::history(&db, dataset.as_deref(), limit))
         .await

@@ -56,21 +56,26 @@ impl ApiError {
 
 /// An error, as `application/problem+json` (RFC 9457).
 #[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct Problem<'a> {
+pub struct Problem<'a> {
+    /// `about:blank`.
     #[serde(rename = "type")]
     kind: &'static str,
+    /// The HTTP status in words.
     title: &'static str,
     status: u16,
+    /// What is wrong and what is allowed.
     detail: String,
+    /// The query parameter at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     parameter: Option<&'a str>,
+    /// The problems of an uploaded file, each with its line and column.
     #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<Vec<ProblemItem>>,
 }
 
 /// One problem in an uploaded file.
 #[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ProblemItem {
+pub struct ProblemItem {
     line: u64,
     column: Option<usize>,
     column_name: Option<String>,

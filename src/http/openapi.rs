@@ -2,139 +2,8 @@
 //! (`/docs`, Swagger UI served from files built into the binary).
 
 use actix_web::{get, HttpResponse};
-use serde::Serialize;
-use utoipa::{IntoParams, OpenApi, ToSchema};
-
-use crate::dataset::Cancer;
-use crate::domain::{CentreKind, Nation, Service};
-
-/// Where: exactly one of `postcode`, `q`, or `lat` with `lon`.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct LocationParams {
-    /// A full postcode (`LS9 7TF`, any spacing or case), a sector (`LS9 7`), an outcode
-    /// (`LS9`) or an area (`LS`).
-    postcode: Option<String>,
-    /// A postcode in any of those forms, or the name of a town or city.
-    q: Option<String>,
-    /// Latitude in decimal degrees (WGS84), inside the UK; with `lon`.
-    #[param(minimum = 49.0, maximum = 61.0)]
-    lat: Option<f64>,
-    /// Longitude in decimal degrees (WGS84), inside the UK; with `lat`.
-    #[param(minimum = -8.75, maximum = 2.0)]
-    lon: Option<f64>,
-}
-
-/// Which centres to return.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct FilterParams {
-    /// Only this kind of place.
-    kind: Option<CentreKind>,
-    /// Only places offering this service; repeat for several (all must be offered).
-    service: Option<Vec<Service>>,
-    /// The patient's age in years (0-120): a unit's age range must include it.
-    #[param(minimum = 0, maximum = 120)]
-    age: Option<u8>,
-    /// Only places in this nation.
-    nation: Option<Nation>,
-    /// How many results, 1-50 (default 5).
-    #[param(minimum = 1, maximum = 50)]
-    limit: Option<u8>,
-    /// Only places within this many kilometres (more than 0, up to 2000).
-    max_km: Option<f64>,
-    /// The condition asked about: the registry figures shown include it.
-    condition: Option<Cancer>,
-    /// `json` (default) or `geojson` (the results as a FeatureCollection with their distances).
-    #[param(pattern = "^(json|geojson)$")]
-    format: Option<String>,
-}
-
-/// Filters and pages of the centre list.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct ListParams {
-    kind: Option<CentreKind>,
-    nation: Option<Nation>,
-    /// Repeat for several (all must be offered).
-    service: Option<Vec<Service>>,
-    /// Page size, 1-1000 (default 100).
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u16>,
-    /// Centres to skip (default 0).
-    #[param(minimum = 0, maximum = 2147483647)]
-    offset: Option<i32>,
-    /// `json` (default, paginated), or every matching centre as `csv` (the centres file, which
-    /// imports back unchanged) or `geojson` (a FeatureCollection).
-    #[param(pattern = "^(json|csv|geojson)$")]
-    format: Option<String>,
-}
-
-/// A GeoJSON FeatureCollection (RFC 7946): one Point feature per centre, with the centre's
-/// fields (and distances, from the nearest endpoint) as properties.
-#[derive(Serialize, ToSchema)]
-#[schema(as = FeatureCollection)]
-#[allow(dead_code)]
-pub struct FeatureCollectionDoc {
-    /// Always `FeatureCollection`.
-    #[serde(rename = "type")]
-    kind: String,
-    #[schema(value_type = Vec<Object>)]
-    features: Vec<serde_json::Value>,
-}
-
-/// An error as `application/problem+json` (RFC 9457).
-#[derive(Serialize, ToSchema)]
-#[schema(as = Problem)]
-#[allow(dead_code)]
-pub struct ProblemDoc {
-    /// `about:blank`.
-    #[serde(rename = "type")]
-    kind: String,
-    /// The HTTP status in words.
-    title: String,
-    status: u16,
-    /// What is wrong and what is allowed.
-    detail: String,
-    /// The query parameter at fault, when there is one.
-    parameter: Option<String>,
-}
-
-/// `GET /healthz`.
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-pub struct Health {
-    /// `ok`.
-    status: String,
-}
-
-/// `GET /readyz`.
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-pub struct Ready {
-    /// `ready`.
-    status: String,
-    /// `sqlite` or `postgres`.
-    database: String,
-    dataset: ReadyDataset,
-    /// Centres loaded.
-    centres: usize,
-    /// Postcodes held in memory for lookups; null while the database answers them (at start,
-    /// and for a moment after a postcode import).
-    postcodes_in_memory: Option<usize>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-pub struct ReadyDataset {
-    /// The directory version being served.
-    version: i64,
-    /// The version in the database (higher while a new import is being picked up).
-    stored_version: i64,
-}
+use serde_json::{json, Value};
+use utoipa::OpenApi;
 
 /// Answers any route can give: a request target over the cap, and the rate limit.
 struct CommonResponses;
@@ -207,12 +76,86 @@ impl utoipa::Modify for CommonResponses {
 )]
 pub struct ApiDoc;
 
+/// The location parameters, described one by one by [`super::nearest::LocationQuery`].
+const LOCATION: [&str; 4] = ["postcode", "q", "lat", "lon"];
+
+/// Describe the location parameters of an operation as what the server enforces: exactly one
+/// of `postcode`, `q`, or `lat` with `lon`. OpenAPI cannot say that of separate parameters, so
+/// they become the properties of one required object parameter in form style, which a client
+/// sends as the same separate parameters (`postcode=LS9`).
+fn group_location_parameters(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(parameters) = item
+            .get_mut("get")
+            .and_then(|get| get.get_mut("parameters"))
+            .and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        let is_location = |p: &Value| {
+            p["in"] == "query" && LOCATION.contains(&p["name"].as_str().unwrap_or_default())
+        };
+        let Some(at) = parameters.iter().position(is_location) else {
+            continue;
+        };
+        let mut properties = serde_json::Map::new();
+        let mut description = Vec::new();
+        for p in parameters.iter().filter(|p| is_location(p)) {
+            let name = p["name"].as_str().unwrap_or_default().to_string();
+            let mut schema = p["schema"].clone();
+            // Each property is given or left out; none is null.
+            if let Some(types) = schema["type"].as_array() {
+                if let Some(single) = types.iter().find(|t| *t != "null") {
+                    schema["type"] = single.clone();
+                }
+            }
+            if let Some(text) = p["description"].as_str() {
+                description.push(format!("`{name}`: {text}"));
+            }
+            properties.insert(name, schema);
+        }
+        let only = |given: &[&str]| {
+            let others: Vec<Value> = LOCATION
+                .iter()
+                .filter(|n| !given.contains(n))
+                .map(|n| json!({ "required": [n] }))
+                .collect();
+            json!({ "required": given, "not": { "anyOf": others } })
+        };
+        let grouped = json!({
+            "name": "location",
+            "in": "query",
+            "required": true,
+            "style": "form",
+            "explode": true,
+            "description": format!(
+                "Where: exactly one of `postcode`, `q`, or `lat` with `lon`, each sent as a parameter of its own. {}",
+                description.join(" ")
+            ),
+            "schema": {
+                "type": "object",
+                "properties": properties,
+                "additionalProperties": false,
+                "oneOf": [only(&["postcode"]), only(&["q"]), only(&["lat", "lon"])],
+            },
+        });
+        parameters.retain(|p| !is_location(p));
+        parameters.insert(at.min(parameters.len()), grouped);
+    }
+}
+
 /// The API description as JSON, built once: building it takes about half a millisecond, so
 /// building it per request made `/openapi.json` the cheapest way to load the server.
 fn openapi_bytes() -> actix_web::web::Bytes {
     static JSON: std::sync::OnceLock<actix_web::web::Bytes> = std::sync::OnceLock::new();
     JSON.get_or_init(|| {
-        serde_json::to_vec(&ApiDoc::openapi())
+        let mut doc =
+            serde_json::to_value(ApiDoc::openapi()).expect("the API description serialises");
+        group_location_parameters(&mut doc);
+        serde_json::to_vec(&doc)
             .expect("the API description serialises")
             .into()
     })

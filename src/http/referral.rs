@@ -1,56 +1,111 @@
 //! `GET /api/v1/referrals/tya`: where a young person should be treated, by age and nation.
 
-use actix_web::{get, HttpRequest, HttpResponse};
+use actix_web::{get, HttpResponse};
+use serde::Deserialize;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::IntoParams;
 
-use super::error::ApiError;
-use super::nearest::{locate, place_from};
-use super::params::Params;
+use super::error::{ApiError, Problem};
+use super::nearest::{locate, LocationQuery};
+use super::params::{self, Query};
 use super::State;
 use crate::answer::referral::ReferralAnswer;
 use crate::dataset::Cancer;
 use crate::domain::parse_age;
+use crate::geocode::Place;
 
 const MAX_LIMIT: i64 = 20;
 const DEFAULT_LIMIT: i64 = 5;
+
+/// The parameters of `GET /api/v1/referrals/tya`: a location, and who is referred.
+#[derive(Debug, Deserialize)]
+pub struct ReferralQuery {
+    #[serde(flatten)]
+    location: LocationQuery,
+    #[serde(flatten)]
+    patient: PatientQuery,
+}
+
+impl IntoParams for ReferralQuery {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        params::both::<LocationQuery, PatientQuery>(parameter_in)
+    }
+}
+
+/// Who is referred, and how many places to show.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PatientQuery {
+    /// The young person's age in whole years, 0-120.
+    #[param(value_type = u8, required = true, minimum = 0, maximum = 120)]
+    age: Option<String>,
+    /// How many places, 1-20 (default 5).
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 20)]
+    limit: Option<String>,
+    /// The condition asked about: the registry figures shown include it.
+    #[param(value_type = Option<Cancer>)]
+    condition: Option<String>,
+}
+
+/// A referral question, checked.
+pub struct ReferralRequest {
+    pub place: Place,
+    pub age: u8,
+    pub limit: usize,
+    pub condition: Option<Cancer>,
+}
+
+impl TryFrom<ReferralQuery> for ReferralRequest {
+    type Error = ApiError;
+
+    fn try_from(
+        ReferralQuery {
+            location,
+            patient: q,
+        }: ReferralQuery,
+    ) -> Result<Self, ApiError> {
+        let age = match params::given("age", q.age)? {
+            Some(raw) => {
+                parse_age(&raw).map_err(|e| ApiError::bad_parameter("age", format!("age: {e}")))?
+            }
+            None => {
+                return Err(ApiError::bad_parameter(
+                    "age",
+                    "age is missing; give the young person's age in whole years (0 to 120)",
+                ))
+            }
+        };
+        let limit =
+            params::integer("limit", q.limit, 1, MAX_LIMIT)?.unwrap_or(DEFAULT_LIMIT) as usize;
+        let condition = params::vocabulary("condition", q.condition)?;
+        Ok(Self {
+            place: Place::try_from(location)?,
+            age,
+            limit,
+            condition,
+        })
+    }
+}
 
 /// Referral guidance for a young person: the rule of their nation for their age (with its
 /// source and verification date) and the nearest places that fit it and take that age.
 #[utoipa::path(
     tag = "referrals",
-    params(
-        super::openapi::LocationParams,
-        ("age" = u8, Query, description = "The young person's age in whole years, 0-120", minimum = 0, maximum = 120),
-        ("limit" = Option<u8>, Query, description = "How many places, 1-20 (default 5)", minimum = 1, maximum = 20),
-        ("condition" = Option<Cancer>, Query, description = "The condition asked about: the registry figures shown include it"),
-    ),
+    params(ReferralQuery),
     responses(
         (status = 200, description = "The pathway and the nearest places that fit it", body = ReferralAnswer),
-        (status = 400, description = "Age or location missing or not allowed; `parameter` names it", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, description = "A postcode or place we cannot find", body = super::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 400, description = "Age or location missing or not allowed; `parameter` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A postcode or place we cannot find", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/referrals/tya")]
-pub async fn referral(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(
-        req.query_string(),
-        &["postcode", "q", "lat", "lon", "age", "limit", "condition"],
-    )?;
-    let age = match params.one("age")? {
-        Some(raw) => {
-            parse_age(raw).map_err(|e| ApiError::bad_parameter("age", format!("age: {e}")))?
-        }
-        None => {
-            return Err(ApiError::bad_parameter(
-                "age",
-                "age is missing; give the young person's age in whole years (0 to 120)",
-            ))
-        }
-    };
-    let limit = params
-        .integer("limit", 1, MAX_LIMIT)?
-        .unwrap_or(DEFAULT_LIMIT) as usize;
-    let condition = params.vocabulary::<Cancer>("condition")?;
-    let place = place_from(&params)?;
+pub async fn referral(state: State, query: Query<ReferralQuery>) -> Result<HttpResponse, ApiError> {
+    let ReferralRequest {
+        place,
+        age,
+        limit,
+        condition,
+    } = ReferralRequest::try_from(query.0)?;
     let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;
     Ok(HttpResponse::Ok().json(ReferralAnswer::build(

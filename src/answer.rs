@@ -89,7 +89,7 @@ mod tests {
             precision,
             nation: Some(Nation::England),
             territory: None,
-            source: "postcodes",
+            source: crate::geocode::LocationSource::Postcodes,
             query: "LS9 7TF".into(),
             terminated: None,
             note: None,

@@ -14,6 +14,7 @@ use crate::domain::{
 };
 use crate::geocode::{GeocodeError, Geocoder, Place};
 use crate::import::{self, ImportError, ImportReport, ImportRequest};
+use crate::import::{ImportAction, ImportStatus};
 use crate::server;
 
 /// UK directory of cancer treatment centres and teenage and young adult cancer units.
@@ -616,9 +617,11 @@ pub fn render_postcode_report(r: &import::postcodes::PostcodeReport) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let what = match r.status {
-        "dry_run" => "dry run: nothing written".to_string(),
-        "unchanged" => "unchanged: identical to the file in force, nothing written".to_string(),
-        _ => format!("applied; directory version {}", r.directory_version),
+        ImportStatus::DryRun => "dry run: nothing written".to_string(),
+        ImportStatus::Unchanged => {
+            "unchanged: identical to the file in force, nothing written".to_string()
+        }
+        ImportStatus::Applied => format!("applied; directory version {}", r.directory_version),
     };
     let _ = writeln!(
         out,
@@ -740,10 +743,16 @@ fn print_report(r: &ImportReport, json: bool) {
         return;
     }
     let what = match (r.status, r.action) {
-        ("dry_run", _) => "dry run: nothing written".to_string(),
-        ("unchanged", _) => "unchanged: identical to the version in force, nothing written".into(),
-        (_, "rollback") => format!("rolled back; directory version {}", r.directory_version),
-        _ => format!("applied; directory version {}", r.directory_version),
+        (ImportStatus::DryRun, _) => "dry run: nothing written".to_string(),
+        (ImportStatus::Unchanged, _) => {
+            "unchanged: identical to the version in force, nothing written".into()
+        }
+        (ImportStatus::Applied, ImportAction::Rollback) => {
+            format!("rolled back; directory version {}", r.directory_version)
+        }
+        (ImportStatus::Applied, ImportAction::Import) => {
+            format!("applied; directory version {}", r.directory_version)
+        }
     };
     println!("{}: {} rows valid; {what}", r.dataset, r.rows);
     println!(

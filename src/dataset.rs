@@ -274,8 +274,13 @@ impl Provenance {
 }
 
 /// Turn a stored vocabulary value back into its type.
-pub(crate) fn stored<T: std::str::FromStr<Err = String>>(raw: &str) -> Result<T, DbError> {
-    raw.parse().map_err(DbError::Corrupt)
+pub(crate) fn stored<T>(raw: &str) -> Result<T, DbError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    raw.parse()
+        .map_err(|e| DbError::Corrupt(format!("'{raw}': {e}")))
 }
 
 #[cfg(test)]

@@ -14,13 +14,16 @@ pub use nation::{Nation, Territory};
 pub use postcode::{PostcodeQuery, UkPostcode};
 
 /// A closed vocabulary: a type whose values have a fixed wire name.
-pub trait Vocabulary: Sized + Copy + 'static {
+pub trait Vocabulary: Sized + Copy + 'static + strum::VariantArray + Into<&'static str> {
     /// Every value, in display order.
-    const ALL: &'static [Self];
+    const ALL: &'static [Self] = Self::VARIANTS;
     /// What the vocabulary is called in messages ("kind", "nation").
     const WHAT: &'static str;
-    /// The value's wire / CSV name.
-    fn as_str(self) -> &'static str;
+
+    /// The value's wire / CSV name (the same as its JSON).
+    fn as_str(self) -> &'static str {
+        self.into()
+    }
 
     /// Parse a wire name (case-insensitive, surrounding space ignored).
     fn parse(raw: &str) -> Result<Self, String> {
@@ -49,50 +52,93 @@ pub trait Vocabulary: Sized + Copy + 'static {
     }
 }
 
-/// Declares a closed vocabulary enum with its wire names.
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::{Cancer, Measure, Setting, Sex};
 
-        impl $crate::domain::Vocabulary for $name {
-            const ALL: &'static [Self] = &[$(Self::$variant),+];
-            const WHAT: &'static str = $what;
-            fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $wire),+ }
-            }
-        }
+    /// Every value's wire name is its JSON, and the names are those the data files and the
+    /// API have always used.
+    fn wire_names<V>() -> Vec<&'static str>
+    where
+        V: Vocabulary + serde::Serialize + PartialEq + std::fmt::Debug,
+    {
+        V::ALL
+            .iter()
+            .map(|v| {
+                assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+                assert_eq!(V::parse(&v.as_str().to_ascii_uppercase()).ok(), Some(*v));
+                v.as_str()
+            })
+            .collect()
+    }
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str($crate::domain::Vocabulary::as_str(*self))
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                <Self as $crate::domain::Vocabulary>::parse(s)
-            }
-        }
-
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                utoipa::openapi::schema::ObjectBuilder::new()
-                    .schema_type(utoipa::openapi::schema::Type::String)
-                    .enum_values(Some([$($wire),+]))
-                    .into()
-            }
-        }
-
-        impl utoipa::ToSchema for $name {}
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str($crate::domain::Vocabulary::as_str(*self))
-            }
-        }
-    };
+    #[test]
+    fn vocabularies_keep_their_wire_names() {
+        assert_eq!(
+            wire_names::<Nation>(),
+            ["england", "scotland", "wales", "northern_ireland"]
+        );
+        assert_eq!(
+            wire_names::<Territory>(),
+            [
+                "england",
+                "scotland",
+                "wales",
+                "northern_ireland",
+                "crown_dependency"
+            ]
+        );
+        assert_eq!(wire_names::<CentreKind>(), ["cancer_centre", "tya_unit"]);
+        assert_eq!(
+            wire_names::<TyaRole>(),
+            ["ptc", "designated_hospital", "childrens_ptc"]
+        );
+        assert_eq!(
+            wire_names::<Service>(),
+            [
+                "chemotherapy",
+                "radiotherapy",
+                "stem_cell_transplant",
+                "car_t",
+                "proton_beam",
+                "targeted_therapy",
+                "clinical_trials",
+                "fertility_preservation",
+                "mrd_testing",
+                "tya_unit"
+            ]
+        );
+        assert_eq!(
+            wire_names::<Cancer>(),
+            [
+                "all_cancers",
+                "all_cancers_excl_nmsc",
+                "acute_lymphoblastic_leukaemia",
+                "leukaemia"
+            ]
+        );
+        assert_eq!(
+            wire_names::<Measure>(),
+            [
+                "new_cases_per_year",
+                "new_cases_per_day",
+                "deaths_per_year",
+                "rate_per_100k"
+            ]
+        );
+        assert_eq!(wire_names::<Sex>(), ["all", "female", "male"]);
+        assert_eq!(
+            wire_names::<Setting>(),
+            [
+                "childrens_ptc",
+                "tya_ptc",
+                "tya_ptc_or_designated_hospital",
+                "adult_cancer_centre"
+            ]
+        );
+        assert!(Service::parse("magic")
+            .unwrap_err()
+            .contains("allowed: chemotherapy"));
+    }
 }
-pub(crate) use vocabulary;

@@ -30,6 +30,22 @@ pub enum Precision {
     Place,
 }
 
+/// Which source answered a location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationSource {
+    /// The point as given.
+    Point,
+    /// The postcode or district tables.
+    Postcodes,
+    /// The online geocoder (or its cache).
+    Geocoder,
+    /// The shipped postcode areas.
+    PostcodeAreas,
+    /// The towns of the listed centres.
+    Centres,
+}
+
 /// What the service understood a location to be.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Location {
@@ -41,8 +57,8 @@ pub struct Location {
     /// `crown_dependency` for Guernsey, Jersey and the Isle of Man.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub territory: Option<Territory>,
-    /// Which source answered: `point`, `postcodes`, `geocoder`, `postcode_areas`, `centres`.
-    pub source: &'static str,
+    /// Which source answered.
+    pub source: LocationSource,
     /// The postcode, outcode, area or place as understood (normalised).
     pub query: String,
     /// A terminated (no longer used) postcode that still has a location.
@@ -151,7 +167,7 @@ impl Geocoder {
             precision: Precision::Area,
             nation: area_nation,
             territory,
-            source: "postcode_areas",
+            source: LocationSource::PostcodeAreas,
             query: area_code.clone(),
             terminated: None,
             note: Some(note),
@@ -182,7 +198,7 @@ impl Geocoder {
                             area_nation
                         }),
                         territory: t,
-                        source: "geocoder",
+                        source: LocationSource::Geocoder,
                         query: key,
                         terminated: None,
                         note: None,
@@ -321,7 +337,7 @@ impl Location {
             precision: Precision::Point,
             nation: territory.and_then(Territory::nation),
             territory,
-            source: "point",
+            source: LocationSource::Point,
             query: point_text(c.lat(), c.lon(), ","),
             terminated: None,
             note: territory.map(|_| POINT_NATION_NOTE.to_string()),
@@ -356,7 +372,7 @@ fn postcode_location(
         precision: Precision::Postcode,
         nation: territory.and_then(Territory::nation),
         territory,
-        source: "postcodes",
+        source: LocationSource::Postcodes,
         query: normal.to_string(),
         terminated: Some(terminated),
         note: terminated.then(|| {
@@ -378,7 +394,7 @@ fn district_location(
         precision: Precision::District,
         nation: territory.and_then(Territory::nation),
         territory,
-        source: "postcodes",
+        source: LocationSource::Postcodes,
         query: outcode.to_string(),
         terminated: None,
         note: matches!(q, PostcodeQuery::Full(_)).then(|| {
@@ -479,7 +495,7 @@ fn locate_place(snapshot: &Snapshot, text: &str) -> Result<Location, GeocodeErro
             precision: Precision::Place,
             nation: area.unambiguous_nation().or(area.territory.nation()),
             territory: Some(area.territory),
-            source: "postcode_areas",
+            source: LocationSource::PostcodeAreas,
             query: area.name.clone(),
             terminated: None,
             note: Some(format!(
@@ -503,7 +519,7 @@ fn locate_place(snapshot: &Snapshot, text: &str) -> Result<Location, GeocodeErro
             precision: Precision::Place,
             nation: Some(first.nation),
             territory: Some(first.nation.into()),
-            source: "centres",
+            source: LocationSource::Centres,
             query: first.town.clone(),
             terminated: None,
             note: Some(format!(

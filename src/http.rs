@@ -121,6 +121,8 @@ impl Application {
                 ))
                 .wrap(middleware::from_fn(compression::compress))
                 .wrap(middleware::from_fn(track))
+                .wrap(hardening::cors())
+                .wrap(hardening::security_headers())
                 .wrap(middleware::from_fn(hardening::harden))
                 .configure(routes)
                 .default_service(web::to(not_found))

@@ -109,13 +109,39 @@ impl Diff {
 }
 
 /// What an import did (or, for a dry run, would do).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::Display, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ImportStatus {
+    /// Checked and diffed; nothing written.
+    DryRun,
+    /// Written: a new directory version.
+    Applied,
+    /// Identical to what is in force; nothing written but the history record.
+    Unchanged,
+}
+
+/// How a dataset's content came to be applied.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::Display, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ImportAction {
+    /// A file was imported.
+    Import,
+    /// The content of an earlier import was restored.
+    Rollback,
+}
+
+/// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ImportReport {
     pub dataset: String,
-    /// `dry_run`, `applied` or `unchanged`.
-    pub status: &'static str,
-    /// `import` or `rollback`.
-    pub action: &'static str,
+    pub status: ImportStatus,
+    pub action: ImportAction,
     pub rows: usize,
     pub sha256: String,
     pub diff: Diff,
@@ -215,8 +241,8 @@ fn import_dataset<D: Dataset>(
             let (version, _) = c.directory_version()?;
             return Ok(ImportReport {
                 dataset: D::NAME.to_string(),
-                status: "dry_run",
-                action: "import",
+                status: ImportStatus::DryRun,
+                action: ImportAction::Import,
                 rows: rows.len(),
                 diff: Diff::between(&current, &rows),
                 sha256,
@@ -230,7 +256,7 @@ fn import_dataset<D: Dataset>(
                 Change {
                     rows: &rows,
                     sha256: &sha256,
-                    action: "import",
+                    action: ImportAction::Import,
                     source: req.source,
                     actor: req.actor,
                     content: Some(content),
@@ -244,7 +270,7 @@ fn import_dataset<D: Dataset>(
 struct Change<'a, D> {
     rows: &'a [D],
     sha256: &'a str,
-    action: &'static str,
+    action: ImportAction,
     source: &'a str,
     actor: &'a str,
     content: Option<String>,
@@ -266,7 +292,12 @@ fn apply<D: Dataset, C: Storage>(
     let mut record = NewImport {
         dataset: D::NAME.to_string(),
         action: change.action.to_string(),
-        status: if unchanged { "unchanged" } else { "applied" }.to_string(),
+        status: if unchanged {
+            ImportStatus::Unchanged
+        } else {
+            ImportStatus::Applied
+        }
+        .to_string(),
         source: change.source.to_string(),
         sha256: change.sha256.to_string(),
         rows_total: change.rows.len() as i64,
@@ -285,7 +316,7 @@ fn apply<D: Dataset, C: Storage>(
         let id = c.insert_import(&record)?;
         return Ok(ImportReport {
             dataset: D::NAME.to_string(),
-            status: "unchanged",
+            status: ImportStatus::Unchanged,
             action: change.action,
             rows: change.rows.len(),
             sha256: change.sha256.to_string(),
@@ -308,7 +339,7 @@ fn apply<D: Dataset, C: Storage>(
     })?;
     Ok(ImportReport {
         dataset: D::NAME.to_string(),
-        status: "applied",
+        status: ImportStatus::Applied,
         action: change.action,
         rows: change.rows.len(),
         sha256: change.sha256.to_string(),
@@ -348,7 +379,7 @@ fn rollback_dataset<D: Dataset>(db: &Database, actor: &str) -> Result<ImportRepo
                 Change {
                     rows: &rows,
                     sha256: &previous.sha256,
-                    action: "rollback",
+                    action: ImportAction::Rollback,
                     source: &source,
                     actor,
                     content: None,

@@ -45,10 +45,11 @@ pub struct Snapshot {
 /// have a say in the nation of a point.
 pub const POINT_NATION_MARGIN_KM: f64 = 20.0;
 
-/// A fault-injection hook for the crash tests: with `CENTRE_DIRECTORY_TEST_RELOAD_PAUSE_MS`
-/// set, every reload of a new version says so on the log and then waits that long inside its
-/// read transaction, so a test can kill the process while it is surely mid-reload. Unset (as in
-/// every real deployment) it costs one cached lookup.
+/// A fault-injection hook for the crash tests, built only with the `test-hooks` feature (which
+/// this crate's own tests turn on): with `CENTRE_DIRECTORY_TEST_RELOAD_PAUSE_MS` set, every
+/// reload of a new version says so on the log and then waits that long inside its read
+/// transaction, so a test can kill the process while it is surely mid-reload.
+#[cfg(feature = "test-hooks")]
 fn pause_inside_reload(version: i64) {
     static PAUSE: std::sync::OnceLock<Option<std::time::Duration>> = std::sync::OnceLock::new();
     let pause = PAUSE.get_or_init(|| {
@@ -65,6 +66,9 @@ fn pause_inside_reload(version: i64) {
         std::thread::sleep(*pause);
     }
 }
+
+#[cfg(not(feature = "test-hooks"))]
+fn pause_inside_reload(_version: i64) {}
 
 /// A centre found near a point.
 #[derive(Debug, Clone, Copy)]

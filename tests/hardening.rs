@@ -25,8 +25,22 @@ async fn pages_and_answers_carry_security_headers_and_cors_is_read_only() {
     );
     assert!(page.headers().get("access-control-allow-origin").is_none());
 
-    let api = server.get("/api/v1/centres?limit=1").await;
-    assert_eq!(api.headers()["access-control-allow-origin"], "*");
+    let api = server
+        .client
+        .get(format!("{}/api/v1/centres?limit=1", server.base))
+        .header("Origin", "https://example.org")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api.headers()["access-control-allow-origin"],
+        "https://example.org"
+    );
+    assert!(api.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("etag"));
     assert_eq!(api.headers()["x-content-type-options"], "nosniff");
     assert!(api.headers().get("content-security-policy").is_none());
 
@@ -41,11 +55,15 @@ async fn pages_and_answers_carry_security_headers_and_cors_is_read_only() {
         .send()
         .await
         .unwrap();
-    assert_eq!(preflight.status(), 204);
-    assert_eq!(
-        preflight.headers()["access-control-allow-methods"],
-        "GET, HEAD, OPTIONS"
-    );
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    let methods = preflight.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    for method in ["GET", "HEAD", "OPTIONS"] {
+        assert!(methods.contains(method), "{methods}");
+    }
+    assert!(!methods.contains("POST"), "{methods}");
     // The admin API is not open to other origins.
     let admin = server
         .client
@@ -57,7 +75,7 @@ async fn pages_and_answers_carry_security_headers_and_cors_is_read_only() {
         .send()
         .await
         .unwrap();
-    assert_ne!(admin.status(), 204);
+    assert!(!admin.status().is_success(), "{}", admin.status());
     assert!(admin.headers().get("access-control-allow-origin").is_none());
     let history = server.get("/api/v1/imports").await;
     assert!(history
@@ -225,6 +243,15 @@ fn unbrotli(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Does an answer say that it depends on `Accept-Encoding`?
+fn varies_by_encoding(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get_all("vary")
+        .iter()
+        .flat_map(|v| v.to_str().unwrap().split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case("accept-encoding"))
+}
+
 /// `gzip -6` of `plain`: what the `gzip` tool makes by default.
 fn gzip6(plain: &[u8]) -> Vec<u8> {
     use std::io::Write;
@@ -257,11 +284,11 @@ async fn a_gzip_answer_is_at_most_a_tenth_larger_than_gzip_level_6_of_it() {
     ] {
         let plain = get_with(&server, None, path).await;
         assert!(plain.headers().get("content-encoding").is_none());
-        assert_eq!(plain.headers()["vary"], "accept-encoding");
+        assert!(varies_by_encoding(plain.headers()), "{path}");
         let plain = plain.bytes().await.unwrap();
         let packed = get_with(&server, Some("gzip"), path).await;
         assert_eq!(packed.headers()["content-encoding"], "gzip", "{path}");
-        assert_eq!(packed.headers()["vary"], "accept-encoding", "{path}");
+        assert!(varies_by_encoding(packed.headers()), "{path}");
         let length: usize = packed.headers()["content-length"]
             .to_str()
             .unwrap()

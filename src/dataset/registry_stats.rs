@@ -1,39 +1,105 @@
 //! `registry_stats`: figures the national cancer registries publish.
 
+use serde::Serialize;
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
+use utoipa::ToSchema;
+
 use crate::dataset::table::{optional, required, Column, Row};
 use crate::db::rows::RegistryStatRow;
 use crate::db::{DbError, Storage};
-use crate::domain::{vocabulary, Nation, Vocabulary};
+use crate::domain::{Nation, Vocabulary};
 
 use super::{stored, Dataset, Provenance};
 
-vocabulary! {
-    /// Which cancers a figure counts.
-    Cancer, "cancer" {
-        AllCancers => "all_cancers",
-        AllCancersExclNmsc => "all_cancers_excl_nmsc",
-        AcuteLymphoblasticLeukaemia => "acute_lymphoblastic_leukaemia",
-        Leukaemia => "leukaemia",
-    }
+/// Which cancers a figure counts.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    ToSchema,
+    IntoStaticStr,
+    VariantArray,
+    Display,
+    EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum Cancer {
+    AllCancers,
+    AllCancersExclNmsc,
+    AcuteLymphoblasticLeukaemia,
+    Leukaemia,
 }
 
-vocabulary! {
-    /// What a figure measures.
-    Measure, "measure" {
-        NewCasesPerYear => "new_cases_per_year",
-        NewCasesPerDay => "new_cases_per_day",
-        DeathsPerYear => "deaths_per_year",
-        RatePer100k => "rate_per_100k",
-    }
+impl Vocabulary for Cancer {
+    const WHAT: &'static str = "cancer";
 }
 
-vocabulary! {
-    /// Whom a figure counts.
-    Sex, "sex" {
-        All => "all",
-        Female => "female",
-        Male => "male",
-    }
+/// What a figure measures.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    ToSchema,
+    IntoStaticStr,
+    VariantArray,
+    Display,
+    EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum Measure {
+    NewCasesPerYear,
+    NewCasesPerDay,
+    DeathsPerYear,
+    #[serde(rename = "rate_per_100k")]
+    #[strum(serialize = "rate_per_100k")]
+    RatePer100k,
+}
+
+impl Vocabulary for Measure {
+    const WHAT: &'static str = "measure";
+}
+
+/// Whom a figure counts.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    ToSchema,
+    IntoStaticStr,
+    VariantArray,
+    Display,
+    EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum Sex {
+    All,
+    Female,
+    Male,
+}
+
+impl Vocabulary for Sex {
+    const WHAT: &'static str = "sex";
 }
 
 /// One published figure.

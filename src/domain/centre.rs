@@ -1,42 +1,106 @@
 //! What a centre is: its kind, its role for young people, its services and age range.
 
-use super::{vocabulary, Vocabulary};
+use serde::Serialize;
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
+use utoipa::ToSchema;
 
-vocabulary! {
-    /// A cancer centre (a hospital site treating cancer) or a TYA unit (a ward or service
-    /// designed for teenagers and young adults).
-    CentreKind, "kind" {
-        CancerCentre => "cancer_centre",
-        TyaUnit => "tya_unit",
-    }
+use super::Vocabulary;
+
+/// A cancer centre (a hospital site treating cancer) or a TYA unit (a ward or service
+/// designed for teenagers and young adults).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    ToSchema,
+    IntoStaticStr,
+    VariantArray,
+    Display,
+    EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum CentreKind {
+    CancerCentre,
+    TyaUnit,
 }
 
-vocabulary! {
-    /// The role a site plays in the care of children and young people with cancer.
-    TyaRole, "tya_role" {
-        /// TYA principal treatment centre (or the regional TYA centre outside England).
-        Ptc => "ptc",
-        /// TYA designated hospital: treats 19-24-year-olds who choose it, with the PTC.
-        DesignatedHospital => "designated_hospital",
-        /// Children's principal treatment centre (under-16s).
-        ChildrensPtc => "childrens_ptc",
-    }
+impl Vocabulary for CentreKind {
+    const WHAT: &'static str = "kind";
 }
 
-vocabulary! {
-    /// A treatment or facility a centre offers (closed vocabulary).
-    Service, "service" {
-        Chemotherapy => "chemotherapy",
-        Radiotherapy => "radiotherapy",
-        StemCellTransplant => "stem_cell_transplant",
-        CarT => "car_t",
-        ProtonBeam => "proton_beam",
-        TargetedTherapy => "targeted_therapy",
-        ClinicalTrials => "clinical_trials",
-        FertilityPreservation => "fertility_preservation",
-        MrdTesting => "mrd_testing",
-        TyaUnit => "tya_unit",
-    }
+/// The role a site plays in the care of children and young people with cancer.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    ToSchema,
+    IntoStaticStr,
+    VariantArray,
+    Display,
+    EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum TyaRole {
+    /// TYA principal treatment centre (or the regional TYA centre outside England).
+    Ptc,
+    /// TYA designated hospital: treats 19-24-year-olds who choose it, with the PTC.
+    DesignatedHospital,
+    /// Children's principal treatment centre (under-16s).
+    ChildrensPtc,
+}
+
+impl Vocabulary for TyaRole {
+    const WHAT: &'static str = "tya_role";
+}
+
+/// A treatment or facility a centre offers (closed vocabulary).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    ToSchema,
+    IntoStaticStr,
+    VariantArray,
+    Display,
+    EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum Service {
+    Chemotherapy,
+    Radiotherapy,
+    StemCellTransplant,
+    CarT,
+    ProtonBeam,
+    TargetedTherapy,
+    ClinicalTrials,
+    FertilityPreservation,
+    MrdTesting,
+    TyaUnit,
+}
+
+impl Vocabulary for Service {
+    const WHAT: &'static str = "service";
 }
 
 impl Service {

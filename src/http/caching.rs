@@ -42,8 +42,7 @@ pub fn matches(if_none_match: &str, tag: &str) -> bool {
 
 fn is_public_api(req: &ServiceRequest) -> bool {
     (req.method() == Method::GET || req.method() == Method::HEAD)
-        && req.path().starts_with("/api/")
-        && !req.path().starts_with("/api/v1/imports")
+        && super::hardening::public_api(req.path())
 }
 
 /// The middleware (used with `actix_web::middleware::from_fn`).

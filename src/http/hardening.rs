@@ -2,12 +2,12 @@
 //! (no inline scripts anywhere), CORS open only for the public GET API, and a cap on the length
 //! of the request target (414).
 
+use actix_cors::Cors;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::http::Method;
-use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, Next};
+use actix_web::ResponseError;
 
 use super::error::ApiError;
 
@@ -19,11 +19,36 @@ const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self';
 /// Swagger UI styles some elements from its own script.
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
 
-fn public_api(path: &str) -> bool {
+/// Is this the public, read-only API (open to other origins)?
+pub fn public_api(path: &str) -> bool {
     path.starts_with("/api/") && !path.starts_with("/api/v1/imports")
 }
 
-/// The middleware (used with `actix_web::middleware::from_fn`).
+/// Headers every answer carries.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+}
+
+/// Other origins may read the public API (GET and HEAD), never the admin API.
+pub fn cors() -> Cors {
+    Cors::default()
+        .allowed_origin_fn(|_, request| public_api(request.uri.path()))
+        .allowed_methods(["GET", "HEAD", "OPTIONS"])
+        .allowed_headers([
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_NONE_MATCH,
+            header::CONTENT_TYPE,
+        ])
+        .expose_headers([header::ETAG])
+        .max_age(600)
+}
+
+/// The middleware (used with `actix_web::middleware::from_fn`): refuse an overlong request
+/// target, and give HTML answers their Content-Security-Policy.
 pub async fn harden(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -35,47 +60,19 @@ pub async fn harden(
         ));
         return Ok(req.into_response(problem.error_response()));
     }
-    let path = req.path().to_string();
-    let method = req.method().clone();
-    if method == Method::OPTIONS && public_api(&path) {
-        let response = HttpResponse::NoContent()
-            .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
-            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD, OPTIONS"))
-            .insert_header((
-                header::ACCESS_CONTROL_ALLOW_HEADERS,
-                "Accept, If-None-Match, Content-Type",
-            ))
-            .insert_header((header::ACCESS_CONTROL_MAX_AGE, "600"))
-            .finish();
-        return Ok(req.into_response(response));
-    }
+    let docs = req.path().starts_with("/docs");
     let mut res = next.call(req).await?.map_into_boxed_body();
     let headers = res.headers_mut();
-    let set = |headers: &mut header::HeaderMap, name: HeaderName, value: &'static str| {
-        headers.insert(name, HeaderValue::from_static(value));
-    };
-    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(
-        headers,
-        header::REFERRER_POLICY,
-        "strict-origin-when-cross-origin",
-    );
-    set(headers, header::X_FRAME_OPTIONS, "DENY");
     let is_html = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if is_html {
-        let csp = if path.starts_with("/docs") {
-            DOCS_CSP
-        } else {
-            PAGE_CSP
-        };
-        set(headers, header::CONTENT_SECURITY_POLICY, csp);
-    }
-    if (method == Method::GET || method == Method::HEAD) && public_api(&path) {
-        set(headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        set(headers, header::ACCESS_CONTROL_EXPOSE_HEADERS, "ETag");
+        let csp = if docs { DOCS_CSP } else { PAGE_CSP };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
     }
     Ok(res)
 }

@@ -13,7 +13,7 @@ use std::time::Instant;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{now_rfc3339, ImportError};
+use super::{now_rfc3339, ImportAction, ImportError, ImportStatus};
 use crate::dataset::table::RowError;
 use crate::db::rows::{DistrictRow, PostcodeRow};
 use crate::db::{Database, DatasetState, NewImport, Storage};
@@ -64,8 +64,7 @@ pub struct Counts {
 pub struct PostcodeReport {
     /// `postcodes` for a full postcode file, `postcode_districts` for an outcode table.
     pub dataset: &'static str,
-    /// `dry_run`, `applied` or `unchanged`.
-    pub status: &'static str,
+    pub status: ImportStatus,
     /// What was read: the path or URL, and the file inside when it was a ZIP archive.
     pub source: String,
     /// The header names used for each role (`postcode`, `lat`, `lon`, `country`, `terminated`).
@@ -205,7 +204,7 @@ fn write<C: Storage>(
         };
         let previous_rows = previous_rows(c, scan.mode)?;
         let (version, _) = c.directory_version()?;
-        return Ok(scan.report("dry_run", previous_rows, None, version));
+        return Ok(scan.report(ImportStatus::DryRun, previous_rows, None, version));
     }
     let outcome = c.write_transaction(|c| -> Result<PostcodeReport, Abort> {
         let mut cleared = false;
@@ -244,7 +243,7 @@ fn write<C: Storage>(
         if state.as_ref().is_some_and(|s| s.sha256 == scan.sha256) {
             let (version, _) = c.directory_version()?;
             return Err(Abort::Unchanged(Box::new(scan.report(
-                "unchanged",
+                ImportStatus::Unchanged,
                 previous_rows,
                 None,
                 version,
@@ -256,7 +255,7 @@ fn write<C: Storage>(
         c.replace_districts(&scan.districts)?;
         let now = now_rfc3339();
         let version = c.bump_directory_version(&now)?;
-        let mut report = scan.report("applied", previous_rows, None, version);
+        let mut report = scan.report(ImportStatus::Applied, previous_rows, None, version);
         let id = c.insert_import(&history_record(&report, opts, &now))?;
         c.set_dataset_state(&DatasetState {
             dataset: dataset.to_string(),
@@ -287,7 +286,7 @@ fn write<C: Storage>(
 fn history_record(report: &PostcodeReport, opts: &PostcodeImport<'_>, now: &str) -> NewImport {
     NewImport {
         dataset: report.dataset.to_string(),
-        action: "import".to_string(),
+        action: ImportAction::Import.to_string(),
         status: report.status.to_string(),
         source: opts.source.to_string(),
         sha256: report.sha256.clone(),
@@ -607,7 +606,7 @@ struct Scan {
 impl Scan {
     fn report(
         &self,
-        status: &'static str,
+        status: ImportStatus,
         previous_rows: i64,
         import_id: Option<i64>,
         directory_version: i64,

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::answer::nearest::{Filters, NearestAnswer};
 use crate::answer::referral::ReferralAnswer;
-use crate::config::Settings;
+use crate::config::{Settings, SettingsArgs};
 use crate::dataset::Cancer;
 use crate::domain::{
     parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Service, Vocabulary,
@@ -19,13 +19,15 @@ use crate::server;
 
 /// UK directory of cancer treatment centres and teenage and young adult cancer units.
 ///
-/// Settings come from the environment (DATABASE_URL, BIND, DATA_DIR, ADMIN_TOKEN, GEOCODER,
-/// RUST_LOG); see .env.sample.
+/// Settings come from flags or the environment (DATABASE_URL, BIND, DATA_DIR, ADMIN_TOKEN,
+/// GEOCODER, ...; RUST_LOG for the log); see .env.sample.
 #[derive(Debug, Parser)]
 #[command(name = "centre-directory", version, about)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -169,13 +171,7 @@ impl LocationArgs {
 pub const EXIT_INVALID: u8 = 2;
 
 pub fn run(cli: Cli) -> ExitCode {
-    let settings = match Settings::from_env() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_INVALID);
-        }
-    };
+    let settings = Settings::from(cli.settings);
     let result = match cli.command {
         Command::Serve { poll_seconds } => run_serve(settings, poll_seconds),
         Command::Migrate => server::open_database(&settings).map(|db| {

@@ -140,31 +140,6 @@ impl FetchSettings {
     pub const DEFAULT_TIMEOUT_SECS: u64 = 900;
     /// 64 MiB: far above any directory dataset; the postcode directory comes by URL.
     pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 << 20;
-
-    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        let mut s = Self::default();
-        if let Some(raw) = get("IMPORT_MAX_BYTES").filter(|v| !v.trim().is_empty()) {
-            s.max_bytes = raw.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                format!("IMPORT_MAX_BYTES '{raw}' is not a positive number of bytes")
-            })?;
-        }
-        if let Some(raw) = get("IMPORT_FETCH_TIMEOUT_SECS").filter(|v| !v.trim().is_empty()) {
-            let secs: u64 = raw.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                format!("IMPORT_FETCH_TIMEOUT_SECS '{raw}' is not a positive number of seconds")
-            })?;
-            s.timeout = std::time::Duration::from_secs(secs);
-        }
-        if let Some(raw) = get("IMPORT_MAX_BODY_BYTES").filter(|v| !v.trim().is_empty()) {
-            s.max_body_bytes = raw.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                format!("IMPORT_MAX_BODY_BYTES '{raw}' is not a positive number of bytes")
-            })?;
-        }
-        if let Some(raw) = get("IMPORT_ALLOW_HTTP").filter(|v| !v.trim().is_empty()) {
-            s.allow_http = parse_bool(&raw)
-                .ok_or_else(|| format!("IMPORT_ALLOW_HTTP '{raw}' is not true or false"))?;
-        }
-        Ok(s)
-    }
 }
 
 fn parse_bool(raw: &str) -> Option<bool> {
@@ -190,40 +165,6 @@ pub struct RateLimit {
 impl RateLimit {
     pub const DEFAULT_PER_SECOND: u64 = 20;
     pub const DEFAULT_BURST: u32 = 60;
-
-    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Self>, String> {
-        let number = |key: &str, default: u64| -> Result<u64, String> {
-            match get(key).filter(|v| !v.trim().is_empty()) {
-                None => Ok(default),
-                Some(raw) => raw
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("{key} '{raw}' is not a whole number")),
-            }
-        };
-        let per_second = number("RATE_LIMIT_PER_SECOND", Self::DEFAULT_PER_SECOND)?;
-        let burst = number("RATE_LIMIT_BURST", u64::from(Self::DEFAULT_BURST))?;
-        if per_second == 0 {
-            return Ok(None);
-        }
-        let burst = u32::try_from(burst)
-            .ok()
-            .filter(|b| *b > 0)
-            .ok_or_else(|| "RATE_LIMIT_BURST must be between 1 and 4294967295".to_string())?;
-        let client_ip_header = get("TRUSTED_PROXY_HEADER")
-            .map(|h| h.trim().to_string())
-            .filter(|h| !h.is_empty());
-        if let Some(h) = &client_ip_header {
-            if actix_web::http::header::HeaderName::try_from(h.as_str()).is_err() {
-                return Err(format!("TRUSTED_PROXY_HEADER '{h}' is not a header name"));
-            }
-        }
-        Ok(Some(Self {
-            per_second,
-            burst,
-            client_ip_header,
-        }))
-    }
 }
 
 /// Everything the process is configured with.
@@ -324,56 +265,206 @@ impl fmt::Debug for Settings {
 impl Settings {
     pub const DEFAULT_BIND: &'static str = "127.0.0.1:8080";
     pub const DEFAULT_DATA_DIR: &'static str = "data";
+}
 
-    /// Read settings from the process environment.
-    pub fn from_env() -> Result<Self, String> {
-        Self::from_lookup(|key| std::env::var(key).ok())
+/// The settings as given: each from a flag, else its environment variable, else its default.
+/// An empty variable (as `.env.sample` leaves some) counts as unset.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Settings (flags or environment variables)")]
+pub struct SettingsArgs {
+    /// SQLite file path (`sqlite://PATH` also accepted) or `postgres://` URL.
+    #[arg(long, env = "DATABASE_URL", value_name = "DATABASE_URL", global = true,
+          default_value = DatabaseUrl::DEFAULT, hide_env_values = true,
+          value_parser = DatabaseUrl::parse)]
+    database_url: DatabaseUrl,
+    /// Address the service listens on.
+    #[arg(long, env = "BIND", value_name = "BIND", global = true,
+          default_value = Settings::DEFAULT_BIND, value_parser = parse_bind)]
+    bind: SocketAddr,
+    /// Folder of the shipped CSV files loaded into an empty database.
+    #[arg(long, env = "DATA_DIR", value_name = "DATA_DIR", global = true,
+          default_value = Settings::DEFAULT_DATA_DIR, value_parser = parse_data_dir)]
+    data_dir: PathBuf,
+    /// Enables the admin API: one secret, or `name=secret,name2=secret2`, each secret at least
+    /// 16 characters.
+    #[arg(long, env = "ADMIN_TOKEN", value_name = "ADMIN_TOKEN", global = true,
+          default_value = "", hide_default_value = true, hide_env_values = true,
+          value_parser = parse_admin_tokens)]
+    admin_token: Unset<AdminTokens>,
+    /// postcodes.io-compatible geocoder base URL, or `off`.
+    #[arg(long, env = "GEOCODER", value_name = "GEOCODER", global = true,
+          default_value = GeocoderSetting::DEFAULT_URL, value_parser = GeocoderSetting::parse)]
+    geocoder: GeocoderSetting,
+    /// Largest file fetched from a URL (or decompressed) by an import, in bytes.
+    #[arg(long, env = "IMPORT_MAX_BYTES", value_name = "IMPORT_MAX_BYTES", global = true,
+          default_value_t = FetchSettings::DEFAULT_MAX_BYTES,
+          value_parser = positive("IMPORT_MAX_BYTES", FetchSettings::DEFAULT_MAX_BYTES))]
+    import_max_bytes: u64,
+    /// Whole-download time limit for a URL import, in seconds.
+    #[arg(long, env = "IMPORT_FETCH_TIMEOUT_SECS", value_name = "IMPORT_FETCH_TIMEOUT_SECS",
+          global = true, default_value_t = FetchSettings::DEFAULT_TIMEOUT_SECS,
+          value_parser = positive("IMPORT_FETCH_TIMEOUT_SECS", FetchSettings::DEFAULT_TIMEOUT_SECS))]
+    import_fetch_timeout_secs: u64,
+    /// Also fetch plain `http://` URLs.
+    #[arg(long, env = "IMPORT_ALLOW_HTTP", value_name = "IMPORT_ALLOW_HTTP", global = true,
+          default_value = "false", action = clap::ArgAction::Set, value_parser = parse_allow_http)]
+    import_allow_http: bool,
+    /// Largest file sent in an admin API request body, in bytes (larger files: give a URL).
+    #[arg(long, env = "IMPORT_MAX_BODY_BYTES", value_name = "IMPORT_MAX_BODY_BYTES",
+          global = true, default_value_t = FetchSettings::DEFAULT_MAX_BODY_BYTES,
+          value_parser = positive("IMPORT_MAX_BODY_BYTES", FetchSettings::DEFAULT_MAX_BODY_BYTES))]
+    import_max_body_bytes: u64,
+    /// Sustained requests per second per client on the website and read API; 0 turns limiting
+    /// off.
+    #[arg(long, env = "RATE_LIMIT_PER_SECOND", value_name = "RATE_LIMIT_PER_SECOND",
+          global = true, default_value_t = RateLimit::DEFAULT_PER_SECOND,
+          value_parser = whole("RATE_LIMIT_PER_SECOND", RateLimit::DEFAULT_PER_SECOND))]
+    rate_limit_per_second: u64,
+    /// Requests a client may make at once before the rate applies.
+    #[arg(long, env = "RATE_LIMIT_BURST", value_name = "RATE_LIMIT_BURST", global = true,
+          default_value_t = RateLimit::DEFAULT_BURST, value_parser = parse_burst)]
+    rate_limit_burst: u32,
+    /// Behind a proxy you trust, the header naming the client (e.g. `X-Real-IP`).
+    #[arg(long, env = "TRUSTED_PROXY_HEADER", value_name = "TRUSTED_PROXY_HEADER",
+          global = true, default_value = "", hide_default_value = true,
+          value_parser = parse_proxy_header)]
+    trusted_proxy_header: Unset<String>,
+}
+
+/// A setting that may be left unset (an empty value).
+#[derive(Debug, Clone)]
+pub struct Unset<T>(Option<T>);
+
+fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
+    let raw = raw.trim();
+    let raw = if raw.is_empty() {
+        Settings::DEFAULT_BIND
+    } else {
+        raw
+    };
+    raw.parse()
+        .map_err(|_| format!("BIND '{raw}' is not an address:port such as 127.0.0.1:8080"))
+}
+
+fn parse_data_dir(raw: &str) -> Result<PathBuf, String> {
+    let raw = raw.trim();
+    Ok(PathBuf::from(if raw.is_empty() {
+        Settings::DEFAULT_DATA_DIR
+    } else {
+        raw
+    }))
+}
+
+fn parse_admin_tokens(raw: &str) -> Result<Unset<AdminTokens>, String> {
+    if raw.trim().is_empty() {
+        return Ok(Unset(None));
     }
+    AdminTokens::parse(raw).map(|t| Unset(Some(t)))
+}
 
-    /// Read settings through a lookup function (tests pass a map).
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        let database = DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_default())?;
-        let bind_raw = get("BIND")
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| Self::DEFAULT_BIND.to_string());
-        let bind = bind_raw.trim().parse().map_err(|_| {
-            format!("BIND '{bind_raw}' is not an address:port such as 127.0.0.1:8080")
-        })?;
-        let data_dir = PathBuf::from(
-            get("DATA_DIR")
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| Self::DEFAULT_DATA_DIR.to_string()),
-        );
-        let admin_token = get("ADMIN_TOKEN")
-            .filter(|s| !s.trim().is_empty())
-            .map(|raw| AdminTokens::parse(&raw))
-            .transpose()?;
-        let geocoder = GeocoderSetting::parse(&get("GEOCODER").unwrap_or_default())?;
-        let fetch = FetchSettings::from_lookup(&get)?;
-        let rate_limit = RateLimit::from_lookup(&get)?;
-        Ok(Self {
-            database,
-            bind,
-            data_dir,
-            admin_token,
-            geocoder,
-            fetch,
-            rate_limit,
+fn parse_allow_http(raw: &str) -> Result<bool, String> {
+    if raw.trim().is_empty() {
+        return Ok(false);
+    }
+    parse_bool(raw).ok_or_else(|| format!("IMPORT_ALLOW_HTTP '{raw}' is not true or false"))
+}
+
+fn parse_burst(raw: &str) -> Result<u32, String> {
+    if raw.trim().is_empty() {
+        return Ok(RateLimit::DEFAULT_BURST);
+    }
+    raw.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|b| *b > 0)
+        .ok_or_else(|| {
+            format!("RATE_LIMIT_BURST '{raw}' must be a whole number from 1 to 4294967295")
         })
+}
+
+fn parse_proxy_header(raw: &str) -> Result<Unset<String>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(Unset(None));
+    }
+    actix_web::http::header::HeaderName::try_from(raw)
+        .map(|_| Unset(Some(raw.to_string())))
+        .map_err(|_| format!("TRUSTED_PROXY_HEADER '{raw}' is not a header name"))
+}
+
+/// A whole number (empty: `default`).
+fn whole(name: &'static str, default: u64) -> impl Fn(&str) -> Result<u64, String> + Clone {
+    move |raw| {
+        if raw.trim().is_empty() {
+            return Ok(default);
+        }
+        raw.trim()
+            .parse()
+            .map_err(|_| format!("{name} '{raw}' is not a whole number"))
+    }
+}
+
+/// A whole number above 0 (empty: `default`).
+fn positive(name: &'static str, default: u64) -> impl Fn(&str) -> Result<u64, String> + Clone {
+    move |raw| {
+        if raw.trim().is_empty() {
+            return Ok(default);
+        }
+        raw.trim()
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("{name} '{raw}' is not a whole number above 0"))
+    }
+}
+
+impl From<SettingsArgs> for Settings {
+    fn from(a: SettingsArgs) -> Self {
+        Self {
+            database: a.database_url,
+            bind: a.bind,
+            data_dir: a.data_dir,
+            admin_token: a.admin_token.0,
+            geocoder: a.geocoder,
+            fetch: FetchSettings {
+                max_bytes: a.import_max_bytes,
+                timeout: std::time::Duration::from_secs(a.import_fetch_timeout_secs),
+                allow_http: a.import_allow_http,
+                max_body_bytes: a.import_max_body_bytes,
+            },
+            rate_limit: (a.rate_limit_per_second > 0).then_some(RateLimit {
+                per_second: a.rate_limit_per_second,
+                burst: a.rate_limit_burst,
+                client_ip_header: a.trusted_proxy_header.0,
+            }),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use clap::Parser;
 
+    #[derive(Parser)]
+    struct Only {
+        #[command(flatten)]
+        settings: SettingsArgs,
+    }
+
+    /// Settings from these flags (`("BIND", "x")` is `--bind x`: the same definitions as the
+    /// environment variables).
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Settings::from_lookup(|k| map.get(k).cloned())
+        let mut args = vec!["test".to_string()];
+        for (name, value) in pairs {
+            args.push(format!(
+                "--{}={value}",
+                name.to_ascii_lowercase().replace('_', "-")
+            ));
+        }
+        Only::try_parse_from(args)
+            .map(|o| o.settings.into())
+            .map_err(|e| e.to_string())
     }
 
     #[test]

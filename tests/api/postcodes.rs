@@ -1,10 +1,8 @@
 //! `import postcodes`: the ONS Postcode Directory and NSPL, simple and headerless files,
 //! outcode tables, files with problems, and files fetched from a URL (a local server).
 
-mod support;
-
+use crate::support::{serve_files, suite, Served, TestDb};
 use centre_directory::db::Storage;
-use support::{serve_files, suite, Served, TestDb};
 
 fn postcode_count(db: &TestDb) -> i64 {
     let database = db.connect();
@@ -12,7 +10,7 @@ fn postcode_count(db: &TestDb) -> i64 {
     centre_directory::with_connection!(&mut conn, |c| c.count_postcodes()).unwrap()
 }
 
-fn import(db: &TestDb, bytes: &[u8], extra: &[&str]) -> support::Output {
+fn import(db: &TestDb, bytes: &[u8], extra: &[&str]) -> crate::support::Output {
     let mut args = vec!["import", "postcodes", "-", "--json"];
     args.extend_from_slice(extra);
     db.cli_with_stdin(&args, Some(bytes))
@@ -47,7 +45,7 @@ fn onspd_zip(csv: &[u8]) -> Vec<u8> {
     writer.finish().unwrap().into_inner()
 }
 
-fn report(out: &support::Output) -> serde_json::Value {
+fn report(out: &crate::support::Output) -> serde_json::Value {
     assert_eq!(out.code, 0, "{out:?}");
     serde_json::from_str(&out.stdout).unwrap()
 }
@@ -312,7 +310,7 @@ fn files_are_fetched_from_urls_within_the_limits() {
             }
         }
     }
-    let centres = std::fs::read(support::data_dir().join("centres.csv")).unwrap();
+    let centres = std::fs::read(crate::support::data_dir().join("centres.csv")).unwrap();
     let base = serve_files(vec![
         Served {
             path: "/onspd.csv",

@@ -1,16 +1,14 @@
 //! Location queries over HTTP: nearest with filters, the geocoding chain offline, and the
 //! online geocoder against a local stand-in speaking postcodes.io's documented JSON.
 
-mod support;
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{TestDb, TestServer};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use centre_directory::config::GeocoderSetting;
-use support::{TestDb, TestServer};
 
 #[tokio::test]
 async fn a_full_postcode_finds_the_leeds_tya_units_at_area_precision_when_offline() {

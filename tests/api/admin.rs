@@ -2,12 +2,10 @@
 //! run, 422, history, rollback), reloads under load without a dropped request, exports that
 //! round-trip, and metrics without personal data.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::{serve_files, Served, TestDb, TestServer};
 use serde_json::Value;
-use support::{serve_files, Served, TestDb, TestServer};
 
 const TOKEN: &str = "alice=0123456789abcdef0123,bob=fedcba9876543210fedc";
 const ALICE: &str = "Bearer 0123456789abcdef0123";
@@ -21,7 +19,7 @@ async fn admin_server(db: &TestDb) -> TestServer {
 }
 
 fn centres_file() -> String {
-    std::fs::read_to_string(support::data_dir().join("centres.csv")).unwrap()
+    std::fs::read_to_string(crate::support::data_dir().join("centres.csv")).unwrap()
 }
 
 /// The centres file cut to its first `rows` centres.
@@ -354,7 +352,7 @@ async fn a_postcode_directory_is_uploaded_as_a_zip_archive_and_centres_as_gzip()
     use std::io::Write;
     let db = TestDb::sqlite();
     let server = admin_server(&db).await;
-    let onspd = std::fs::read(support::suite::postcode_fixture("onspd_sample.csv")).unwrap();
+    let onspd = std::fs::read(crate::support::suite::postcode_fixture("onspd_sample.csv")).unwrap();
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let deflated = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);

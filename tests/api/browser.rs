@@ -5,15 +5,13 @@
 //! Needs `chromium` and `chromium-driver` (Debian packages) and `npm ci --prefix tests/browser`
 //! for axe-core. Without them the tests say SKIPPED, unless REQUIRE_BROWSER=1 (as CI sets).
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::support::{TestDb, TestServer};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
-use support::{TestDb, TestServer};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";

@@ -1,9 +1,7 @@
 //! The same import behaviour and the API on a real PostgreSQL server. Skips (saying so) when
 //! no server is reachable, unless REQUIRE_POSTGRES=1, as in CI.
 
-mod support;
-
-use support::{suite, TestDb, TestServer};
+use crate::support::{suite, TestDb, TestServer};
 
 #[test]
 fn postgres_every_shipped_file_imports_and_a_repeat_is_unchanged() {
@@ -56,7 +54,7 @@ async fn postgres_replicas_share_imports_and_a_second_import_gets_409() {
     let a = TestServer::start_polling(settings.clone(), poll).await;
     let b = TestServer::start_polling(settings, poll).await;
     let (_, before) = b.get_json("/api/v1/centres?limit=1").await;
-    let file = std::fs::read_to_string(support::data_dir().join("centres.csv")).unwrap();
+    let file = std::fs::read_to_string(crate::support::data_dir().join("centres.csv")).unwrap();
     let smaller: String = file.lines().take(31).map(|l| format!("{l}\n")).collect();
     let post = |server: &TestServer, body: String| {
         server

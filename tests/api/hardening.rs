@@ -1,8 +1,6 @@
 //! Security headers, CORS only for the public GET API, and the request-target cap.
 
-mod support;
-
-use support::{TestDb, TestServer};
+use crate::support::{TestDb, TestServer};
 
 #[tokio::test]
 async fn pages_and_answers_carry_security_headers_and_cors_is_read_only() {
@@ -135,7 +133,8 @@ async fn public_endpoints_are_rate_limited_per_client() {
 #[test]
 fn the_access_log_names_the_route_never_the_postcode() {
     let db = TestDb::sqlite();
-    let server = support::ServeProcess::start(&db, None, &[("RUST_LOG", "warn,access=info")]);
+    let server =
+        crate::support::ServeProcess::start(&db, None, &[("RUST_LOG", "warn,access=info")]);
     server.ready(None);
     let response =
         reqwest::blocking::get(server.url("/api/v1/centres/nearest?postcode=LS1%203EX&limit=1"))

@@ -1,10 +1,8 @@
 //! The import command on the embedded SQLite database: shipped files, malformed files, BOM and
 //! CRLF, dry run, unchanged detection, rollback.
 
-mod support;
-
+use crate::support::{suite, TestDb};
 use centre_directory::index::Snapshot;
-use support::{suite, TestDb};
 
 const HEADER: &str = "id,kind,name,hospital,organisation,address,town,postcode,nation,lat,lon,phone,website,age_min,age_max,tya_role,services,tct_unit,notes,source,last_verified,unverified";
 const UNIT: &str = "tya-test-a,tya_unit,Test unit A,Test Hospital,Test Trust,1 Test Road,Leeds,LS9 7TF,england,53.8073,-1.5204,0113 243 3144,https://example.org/a,16,24,ptc,tya_unit;chemotherapy,true,,https://example.org/source,2026-11-28,";
@@ -32,13 +30,13 @@ fn with_cell(row: &str, column: &str, value: &str) -> String {
 fn loaded() -> TestDb {
     let db = TestDb::sqlite();
     for (dataset, file) in suite::DATASETS {
-        let path = support::data_dir().join(file).display().to_string();
+        let path = crate::support::data_dir().join(file).display().to_string();
         assert_eq!(db.cli(&["import", dataset, &path]).code, 0);
     }
     db
 }
 
-fn import_bytes(db: &TestDb, dataset: &str, bytes: &[u8]) -> support::Output {
+fn import_bytes(db: &TestDb, dataset: &str, bytes: &[u8]) -> crate::support::Output {
     db.cli_with_stdin(&["import", dataset, "-"], Some(bytes))
 }
 

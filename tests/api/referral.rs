@@ -1,10 +1,8 @@
 //! Referral guidance (`GET /api/v1/referrals/tya`, `centre-directory refer`): the rule of the
 //! patient's nation for their age, and the nearest places that fit it and take that age.
 
-mod support;
-
+use crate::support::{TestDb, TestServer};
 use serde_json::Value;
-use support::{TestDb, TestServer};
 
 async fn refer(server: &TestServer, query: &str) -> Value {
     let (status, body) = server

@@ -2,8 +2,6 @@
 //! every input kept in `fuzz/regressions/<target>/` (a crash the fuzzer found, once fixed,
 //! stays there as a regression test).
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
 use centre_directory::dataset::DATASET_NAMES;
@@ -42,7 +40,7 @@ fn shipped_files_keep_the_dataset_properties() {
             "treatment" => "treatment_topics.csv".to_string(),
             other => format!("{other}.csv"),
         };
-        let bytes = std::fs::read(support::data_dir().join(&file)).unwrap();
+        let bytes = std::fs::read(crate::support::data_dir().join(&file)).unwrap();
         // The shipped file as it is, cut short in the middle of a row, and given as every
         // other dataset: each is valid or refused with reasons, never a panic.
         for (i, _) in DATASET_NAMES.iter().enumerate() {

@@ -1,10 +1,8 @@
 //! Registry figures: validated import, the latest matching figures beside the registry in every
 //! location answer, a nation without a figure, and `/api/v1/registries/{nation}/statistics`.
 
-mod support;
-
+use crate::support::{TestDb, TestServer};
 use serde_json::Value;
-use support::{TestDb, TestServer};
 
 const HEADER: &str = "nation,period,cancer,age_band,sex,measure,value,source,last_verified";
 
@@ -76,7 +74,7 @@ async fn answers_carry_the_latest_figures_that_match_the_question() {
 
     // A newer figure imported: answers show it once the directory reloads.
     let mut stats =
-        std::fs::read_to_string(support::data_dir().join("registry_stats.csv")).unwrap();
+        std::fs::read_to_string(crate::support::data_dir().join("registry_stats.csv")).unwrap();
     stats.push_str("england,2023,all_cancers,all_ages,all,new_cases_per_year,350000,Test figure.,https://example.org/test,2026-11-28,\n");
     let out = db.cli_with_stdin(&["import", "registry_stats", "-"], Some(stats.as_bytes()));
     assert_eq!(out.code, 0, "{out:?}");

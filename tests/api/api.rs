@@ -1,9 +1,7 @@
 //! The read API over HTTP, against the real server on a fresh SQLite database with the shipped
 //! data loaded the way `serve` loads it.
 
-mod support;
-
-use support::{TestDb, TestServer};
+use crate::support::{TestDb, TestServer};
 
 #[tokio::test]
 async fn health_and_readiness() {
@@ -238,13 +236,13 @@ async fn answers_carry_etags_and_a_matching_if_none_match_gets_304() {
     let out = db.cli(&[
         "import",
         "centres",
-        &support::data_dir()
+        &crate::support::data_dir()
             .join("centres.csv")
             .display()
             .to_string(),
     ]);
     assert_eq!(out.code, 0, "{out:?}");
-    let rows = std::fs::read_to_string(support::data_dir().join("centres.csv")).unwrap();
+    let rows = std::fs::read_to_string(crate::support::data_dir().join("centres.csv")).unwrap();
     let fewer: String = rows.lines().take(60).map(|l| format!("{l}\n")).collect();
     let out = db.cli_with_stdin(&["import", "centres", "-"], Some(fewer.as_bytes()));
     assert_eq!(out.code, 0, "{out:?}");

@@ -1,10 +1,8 @@
 //! The website over HTTP, without a browser: pages, search results in order, the error summary
-//! and messages beside the fields, kept input, escaping, and HTML 404s. (tests/browser.rs drives
+//! and messages beside the fields, kept input, escaping, and HTML 404s. (the `browser` module drives
 //! a real browser.)
 
-mod support;
-
-use support::{TestDb, TestServer};
+use crate::support::{TestDb, TestServer};
 
 async fn page(server: &TestServer, path: &str) -> (u16, String) {
     let response = server

@@ -2,13 +2,11 @@
 //! cleanly with the previous data in force, and the next import succeeds; a server killed in
 //! the middle of reloading an import starts again and serves the new version.
 
-mod support;
-
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::support::{suite, TestDb};
 use centre_directory::db::Storage;
-use support::{suite, TestDb};
 
 fn postcode_count(db: &TestDb) -> i64 {
     let database = db.connect();
@@ -102,14 +100,14 @@ fn a_server_killed_inside_a_reload_starts_again_with_the_new_version() {
     let db = TestDb::sqlite();
     // The test hook holds every reload inside its read transaction for 30 s and says so on
     // the log, so the kill below lands mid-reload every time.
-    let server = support::ServeProcess::start(
+    let server = crate::support::ServeProcess::start(
         &db,
         None,
         &[("CENTRE_DIRECTORY_TEST_RELOAD_PAUSE_MS", "30000")],
     );
     let before = server.ready(None);
     // An import by another process; the server's poller starts reloading it.
-    let smaller: String = std::fs::read_to_string(support::data_dir().join("centres.csv"))
+    let smaller: String = std::fs::read_to_string(crate::support::data_dir().join("centres.csv"))
         .unwrap()
         .lines()
         .take(41)
@@ -135,7 +133,7 @@ fn a_server_killed_inside_a_reload_starts_again_with_the_new_version() {
     let _ = server.kill();
 
     // The database opens cleanly and a new server serves the new version.
-    let server = support::ServeProcess::start(&db, Some(port), &[]);
+    let server = crate::support::ServeProcess::start(&db, Some(port), &[]);
     let after = server.ready(Some(before + 1));
     let body: serde_json::Value = reqwest::blocking::get(server.url("/api/v1/centres?limit=1"))
         .unwrap()

@@ -4,91 +4,40 @@
 
 use std::sync::Arc;
 
-use crate::support::{serve_files, Served, TestDb, TestServer};
 use serde_json::Value;
 
-const TOKEN: &str = "alice=0123456789abcdef0123,bob=fedcba9876543210fedc";
-const ALICE: &str = "Bearer 0123456789abcdef0123";
-
-async fn admin_server(db: &TestDb) -> TestServer {
-    let mut settings = db.settings();
-    settings.admin_token = Some(TOKEN.to_string());
-    settings.fetch.allow_http = true;
-    settings.fetch.max_body_bytes = 2_000_000;
-    TestServer::start_with(settings).await
-}
-
-fn centres_file() -> String {
-    std::fs::read_to_string(crate::support::data_dir().join("centres.csv")).unwrap()
-}
-
-/// The centres file cut to its first `rows` centres.
-fn fewer_centres(rows: usize) -> String {
-    centres_file()
-        .lines()
-        .take(rows + 1)
-        .map(|l| format!("{l}\r\n"))
-        .collect()
-}
-
-async fn post(
-    server: &TestServer,
-    path: &str,
-    auth: Option<&str>,
-    content_type: &str,
-    body: impl Into<reqwest::Body>,
-) -> (u16, Value, reqwest::header::HeaderMap) {
-    let mut request = server
-        .client
-        .post(format!("{}{path}", server.base))
-        .header("Content-Type", content_type)
-        .body(body);
-    if let Some(a) = auth {
-        request = request.header("Authorization", a);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body, headers)
-}
+use crate::support::{
+    data_rows, fewer_centres, gzip, postcode_fixture_bytes, serve_files, shipped_text, zip_archive,
+    Served, TestDb, TestServer, ALICE, BOB,
+};
 
 #[tokio::test]
 async fn the_admin_api_is_off_without_a_token_and_refuses_wrong_ones() {
     let db = TestDb::sqlite();
     let off = TestServer::start(&db).await;
-    let (status, body, _) = post(
-        &off,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "text/csv",
-        "x",
-    )
-    .await;
+    let (status, body, _) = off
+        .post("/api/v1/imports/centres", Some(ALICE), "text/csv", "x")
+        .await;
     assert_eq!(status, 404, "{body}");
     assert!(body["detail"].as_str().unwrap().contains("ADMIN_TOKEN"));
     off.stop().await;
 
-    let server = admin_server(&db).await;
-    let (status, _, headers) =
-        post(&server, "/api/v1/imports/centres", None, "text/csv", "x").await;
+    let server = TestServer::start_admin(&db).await;
+    let (status, _, headers) = server
+        .post("/api/v1/imports/centres", None, "text/csv", "x")
+        .await;
     assert_eq!(status, 401);
     assert_eq!(headers["www-authenticate"], "Bearer");
-    let (status, _, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some("Bearer 0123456789abcdef0124"),
-        "text/csv",
-        "x",
-    )
-    .await;
+    let (status, _, _) = server
+        .post(
+            "/api/v1/imports/centres",
+            Some("Bearer 0123456789abcdef0124"),
+            "text/csv",
+            "x",
+        )
+        .await;
     assert_eq!(status, 401);
-    let history = server
-        .client
-        .get(format!("{}/api/v1/imports", server.base))
-        .send()
-        .await
-        .unwrap();
+    let history = server.get("/api/v1/imports").await;
     assert_eq!(history.status(), 401);
     server.stop().await;
 }
@@ -96,21 +45,21 @@ async fn the_admin_api_is_off_without_a_token_and_refuses_wrong_ones() {
 #[tokio::test]
 async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
     let db = TestDb::sqlite();
-    let server = admin_server(&db).await;
+    let server = TestServer::start_admin(&db).await;
     let (_, before) = server.get_json("/api/v1/centres?limit=1").await;
     let version = before["dataset"]["version"].as_i64().unwrap();
     let total = before["total"].as_u64().unwrap();
 
     // Dry run: the diff, nothing written.
     let smaller = fewer_centres(60);
-    let (status, report, headers) = post(
-        &server,
-        "/api/v1/imports/centres?dry_run=true",
-        Some(ALICE),
-        "text/csv",
-        smaller.clone(),
-    )
-    .await;
+    let (status, report, headers) = server
+        .post(
+            "/api/v1/imports/centres?dry_run=true",
+            Some(ALICE),
+            "text/csv",
+            smaller.clone(),
+        )
+        .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["status"], "dry_run");
     assert_eq!(
@@ -122,14 +71,9 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
     assert_eq!(same["dataset"]["version"], version);
 
     // Apply: served at once by this replica, recorded with the token's name.
-    let (status, report, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "text/csv",
-        smaller,
-    )
-    .await;
+    let (status, report, _) = server
+        .post("/api/v1/imports/centres", Some(ALICE), "text/csv", smaller)
+        .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["status"], "applied");
     let new_version = report["directory_version"].as_i64().unwrap();
@@ -142,14 +86,9 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
     let bad = fewer_centres(3)
         .replace(",53.", ",93.")
         .replace(",england,", ",mercia,");
-    let (status, problem, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "text/csv",
-        bad,
-    )
-    .await;
+    let (status, problem, _) = server
+        .post("/api/v1/imports/centres", Some(ALICE), "text/csv", bad)
+        .await;
     assert_eq!(status, 422, "{problem}");
     let errors = problem["errors"].as_array().unwrap();
     assert!(!errors.is_empty());
@@ -167,18 +106,17 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
         "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nweekly\r\n\
          --XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"centres.csv\"\r\n\
          Content-Type: text/csv\r\n\r\n{}\r\n--XBOUNDARY--\r\n",
-        centres_file()
+        shipped_text("centres.csv")
     );
-    let response = server
-        .client
-        .post(format!("{}/api/v1/imports/centres", server.base))
-        .header("Authorization", "Bearer fedcba9876543210fedc")
-        .header("Content-Type", "multipart/form-data; boundary=XBOUNDARY")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let (status, report, _) = server
+        .post(
+            "/api/v1/imports/centres",
+            Some(BOB),
+            "multipart/form-data; boundary=XBOUNDARY",
+            body,
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
     let (_, full) = server.get_json("/api/v1/centres?limit=1").await;
     assert_eq!(full["total"], total);
 
@@ -189,54 +127,43 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
         body: fewer_centres(50).into_bytes(),
         with_length: true,
     }]);
-    let (status, report, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "application/json",
-        format!("{{\"url\": \"{base}/centres.csv\"}}"),
-    )
-    .await;
+    let (status, report, _) = server
+        .post(
+            "/api/v1/imports/centres",
+            Some(ALICE),
+            "application/json",
+            format!("{{\"url\": \"{base}/centres.csv\"}}"),
+        )
+        .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["rows"], 50);
 
     // Wrong media type, too large, unknown dataset.
-    let (status, _, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "image/png",
-        "x",
-    )
-    .await;
+    let (status, _, _) = server
+        .post("/api/v1/imports/centres", Some(ALICE), "image/png", "x")
+        .await;
     assert_eq!(status, 415);
-    let (status, _, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "text/csv",
-        vec![b'a'; 2_100_000],
-    )
-    .await;
+    let (status, _, _) = server
+        .post(
+            "/api/v1/imports/centres",
+            Some(ALICE),
+            "text/csv",
+            vec![b'a'; 2_100_000],
+        )
+        .await;
     assert_eq!(status, 413);
-    let (status, _, _) = post(
-        &server,
-        "/api/v1/imports/hospitals",
-        Some(ALICE),
-        "text/csv",
-        "x",
-    )
-    .await;
+    let (status, _, _) = server
+        .post("/api/v1/imports/hospitals", Some(ALICE), "text/csv", "x")
+        .await;
     assert_eq!(status, 404);
 
     // History, newest first, with who did it and from where; then roll back.
     let history: Value = server
-        .client
-        .get(format!("{}/api/v1/imports?dataset=centres", server.base))
-        .header("Authorization", ALICE)
-        .send()
+        .get_with(
+            "/api/v1/imports?dataset=centres",
+            &[("Authorization", ALICE)],
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -248,14 +175,14 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
     assert!(records
         .windows(2)
         .all(|w| w[0]["id"].as_i64() > w[1]["id"].as_i64()));
-    let (status, report, _) = post(
-        &server,
-        "/api/v1/imports/centres/rollback",
-        Some(ALICE),
-        "text/plain",
-        "",
-    )
-    .await;
+    let (status, report, _) = server
+        .post(
+            "/api/v1/imports/centres/rollback",
+            Some(ALICE),
+            "text/plain",
+            "",
+        )
+        .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["action"], "rollback");
     let (_, rolled) = server.get_json("/api/v1/centres?limit=1").await;
@@ -265,7 +192,7 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
     let _ = server
         .get("/api/v1/centres/nearest?postcode=LS9%207TF")
         .await;
-    let metrics = server.get("/metrics").await.text().await.unwrap();
+    let (_, metrics) = server.get_text("/metrics").await;
     assert!(
         metrics.contains("directory_imports_total{outcome=\"applied\"}"),
         "{metrics}"
@@ -283,7 +210,7 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
     let db = TestDb::sqlite();
-    let server = Arc::new(admin_server(&db).await);
+    let server = Arc::new(TestServer::start_admin(&db).await);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut loops = Vec::new();
     for _ in 0..4 {
@@ -306,7 +233,7 @@ async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
             (seen, failures)
         }));
     }
-    let full = centres_file();
+    let full = shipped_text("centres.csv");
     let small = fewer_centres(40);
     for i in 0..8 {
         let body = if i % 2 == 0 {
@@ -314,14 +241,9 @@ async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
         } else {
             full.clone()
         };
-        let (status, report, _) = post(
-            &server,
-            "/api/v1/imports/centres",
-            Some(ALICE),
-            "text/csv",
-            body,
-        )
-        .await;
+        let (status, report, _) = server
+            .post("/api/v1/imports/centres", Some(ALICE), "text/csv", body)
+            .await;
         assert_eq!(status, 200, "{report}");
         tokio::time::sleep(std::time::Duration::from_millis(30)).await;
     }
@@ -349,31 +271,24 @@ async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
 
 #[tokio::test]
 async fn a_postcode_directory_is_uploaded_as_a_zip_archive_and_centres_as_gzip() {
-    use std::io::Write;
     let db = TestDb::sqlite();
-    let server = admin_server(&db).await;
-    let onspd = std::fs::read(crate::support::suite::postcode_fixture("onspd_sample.csv")).unwrap();
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let deflated = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    writer
-        .start_file("Documents/read me.txt", deflated)
-        .unwrap();
-    writer.write_all(b"codes and names").unwrap();
-    writer
-        .start_file("Data/ONSPD_NOV_2025_UK.csv", deflated)
-        .unwrap();
-    writer.write_all(&onspd).unwrap();
-    let archive = writer.finish().unwrap().into_inner();
+    let server = TestServer::start_admin(&db).await;
+    let archive = zip_archive(&[
+        ("Documents/read me.txt", b"codes and names"),
+        (
+            "Data/ONSPD_NOV_2025_UK.csv",
+            &postcode_fixture_bytes("onspd_sample.csv"),
+        ),
+    ]);
 
-    let (status, body, _) = post(
-        &server,
-        "/api/v1/imports/postcodes",
-        Some(ALICE),
-        "application/zip",
-        archive,
-    )
-    .await;
+    let (status, body, _) = server
+        .post(
+            "/api/v1/imports/postcodes",
+            Some(ALICE),
+            "application/zip",
+            archive,
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "applied");
     assert_eq!(body["rows_loaded"], 10);
@@ -388,16 +303,14 @@ async fn a_postcode_directory_is_uploaded_as_a_zip_archive_and_centres_as_gzip()
     assert_eq!(answer["location"]["precision"], "postcode");
 
     // The centres file gzip-compressed, as a dry run: the rows in force, so no difference.
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(centres_file().as_bytes()).unwrap();
-    let (status, body, _) = post(
-        &server,
-        "/api/v1/imports/centres?dry_run=true",
-        Some(ALICE),
-        "application/gzip",
-        gz.finish().unwrap(),
-    )
-    .await;
+    let (status, body, _) = server
+        .post(
+            "/api/v1/imports/centres?dry_run=true",
+            Some(ALICE),
+            "application/gzip",
+            gzip(shipped_text("centres.csv").as_bytes()),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "dry_run", "{body}");
     assert_eq!(
@@ -406,7 +319,7 @@ async fn a_postcode_directory_is_uploaded_as_a_zip_archive_and_centres_as_gzip()
     );
     assert_eq!(
         body["rows"].as_u64().unwrap() as usize,
-        centres_file().lines().count() - 1
+        data_rows("centres.csv")
     );
     server.stop().await;
 }
@@ -416,7 +329,7 @@ async fn exports_round_trip_and_neutralise_formulas() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;
     // A note that a spreadsheet would run as a formula.
-    let file = centres_file();
+    let file = shipped_text("centres.csv");
     let mut lines: Vec<String> = file.lines().map(str::to_string).collect();
     let header: Vec<&str> = lines[0].split(',').collect();
     let notes = header.iter().position(|h| *h == "notes").unwrap();
@@ -439,7 +352,7 @@ async fn exports_round_trip_and_neutralise_formulas() {
         .trim_end()
         .to_string();
     let with_formula = lines.join("\n") + "\n";
-    let out = db.cli_with_stdin(&["import", "centres", "-"], Some(with_formula.as_bytes()));
+    let out = db.import_stdin("centres", &with_formula);
     assert_eq!(out.code, 0, "{out:?}");
     server.reload();
 
@@ -460,7 +373,7 @@ async fn exports_round_trip_and_neutralise_formulas() {
         "negative longitudes stay numbers"
     );
     // The export imports back as the same data.
-    let again = db.cli_with_stdin(&["import", "centres", "-"], Some(exported.as_bytes()));
+    let again = db.import_stdin("centres", &exported);
     assert_eq!(again.code, 0, "{again:?}");
     assert!(again.stdout.contains("unchanged"), "{}", again.stdout);
     // The CLI writes the same file.
@@ -468,12 +381,9 @@ async fn exports_round_trip_and_neutralise_formulas() {
     assert_eq!(cli.code, 0);
     assert_eq!(cli.stdout, exported);
     // A filtered CSV export holds only the matching rows.
-    let scottish = server
-        .get("/api/v1/centres?format=csv&nation=scotland")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (_, scottish) = server
+        .get_text("/api/v1/centres?format=csv&nation=scotland")
+        .await;
     assert!(scottish.lines().skip(1).all(|l| l.contains(",scotland,")));
 
     let (status, geo) = server

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::support::{TestDb, TestServer};
+use crate::support::{self, free_port, repo_path, TestDb, TestServer};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
@@ -17,7 +17,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn axe_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js")
+    repo_path("tests/browser/node_modules/axe-core/axe.min.js")
 }
 
 /// A headless browser and its driver process (killed on drop).
@@ -34,11 +34,7 @@ impl Drop for Browser {
 }
 
 fn skip(why: &str) -> Option<Browser> {
-    if std::env::var("REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-        panic!("REQUIRE_BROWSER=1 but {why}");
-    }
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "SKIPPED: browser test not run: {why}");
+    support::skip("REQUIRE_BROWSER", "browser test", why);
     None
 }
 
@@ -53,11 +49,7 @@ async fn browser(width: u32, height: u32) -> Option<Browser> {
     if !axe_path().exists() {
         return skip("axe-core is missing (npm ci --prefix tests/browser)");
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let driver = Command::new(&driver_bin)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -250,7 +242,7 @@ async fn main_pages_pass_axe_fit_320px_and_are_screenshotted() {
         return;
     };
     let axe = std::fs::read_to_string(axe_path()).unwrap();
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    let shots = repo_path("docs/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let mut failures = Vec::new();
     for (name, path) in PAGES {

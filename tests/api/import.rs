@@ -1,8 +1,9 @@
 //! The import command on the embedded SQLite database: shipped files, malformed files, BOM and
 //! CRLF, dry run, unchanged detection, rollback.
 
-use crate::support::{suite, TestDb};
 use centre_directory::index::Snapshot;
+
+use crate::support::{binary, shipped_path, suite, TestDb, STATS_HEADER};
 
 const HEADER: &str = "id,kind,name,hospital,organisation,address,town,postcode,nation,lat,lon,phone,website,age_min,age_max,tya_role,services,tct_unit,notes,source,last_verified,unverified";
 const UNIT: &str = "tya-test-a,tya_unit,Test unit A,Test Hospital,Test Trust,1 Test Road,Leeds,LS9 7TF,england,53.8073,-1.5204,0113 243 3144,https://example.org/a,16,24,ptc,tya_unit;chemotherapy,true,,https://example.org/source,2026-11-28,";
@@ -30,14 +31,9 @@ fn with_cell(row: &str, column: &str, value: &str) -> String {
 fn loaded() -> TestDb {
     let db = TestDb::sqlite();
     for (dataset, file) in suite::DATASETS {
-        let path = crate::support::data_dir().join(file).display().to_string();
-        assert_eq!(db.cli(&["import", dataset, &path]).code, 0);
+        assert_eq!(db.cli(&["import", dataset, &shipped_path(file)]).code, 0);
     }
     db
-}
-
-fn import_bytes(db: &TestDb, dataset: &str, bytes: &[u8]) -> crate::support::Output {
-    db.cli_with_stdin(&["import", dataset, "-"], Some(bytes))
 }
 
 #[test]
@@ -160,7 +156,7 @@ fn malformed_files_are_rejected_with_line_and_column_and_nothing_changes() {
     ];
     assert!(cases.len() >= 15);
     for (what, bytes, expected) in &cases {
-        let out = import_bytes(&db, "centres", bytes);
+        let out = db.import_stdin("centres", bytes);
         assert_eq!(out.code, 2, "{what}: expected exit code 2, got {out:?}");
         assert!(
             out.stderr.contains(expected),
@@ -186,7 +182,7 @@ fn every_problem_of_a_file_is_reported_not_only_the_first() {
         &with_cell(UNIT, "lat", "91"),
         &with_cell(CENTRE, "nation", "france"),
     ]);
-    let out = import_bytes(&db, "centres", &bad);
+    let out = db.import_stdin("centres", &bad);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("2 problem(s) found"), "{}", out.stderr);
     assert!(out.stderr.contains("line 2, column 10 (lat)"));
@@ -199,7 +195,7 @@ fn other_datasets_check_their_own_rules() {
     let rules = "id,nation,age_min,age_max,setting,rule,source,last_verified\n\
         a,england,0,15,childrens_ptc,Children's centre,https://example.org,2026-11-28\n\
         b,england,15,24,tya_ptc,TYA centre,https://example.org,2026-11-28\n";
-    let out = import_bytes(&db, "referral_rules", rules.as_bytes());
+    let out = db.import_stdin("referral_rules", rules.as_bytes());
     assert_eq!(out.code, 2);
     assert!(
         out.stderr.contains("line 3: ages 15-24 overlap ages 0-15"),
@@ -207,9 +203,11 @@ fn other_datasets_check_their_own_rules() {
         out.stderr
     );
 
-    let stats = "nation,period,cancer,age_band,sex,measure,value,source,last_verified\n\
-        england,2022,all_cancers,all_ages,all,new_cases_per_year,-5,https://example.org,2026-11-28\n";
-    let out = import_bytes(&db, "registry_stats", stats.as_bytes());
+    let stats = format!(
+        "{STATS_HEADER}\n\
+        england,2022,all_cancers,all_ages,all,new_cases_per_year,-5,https://example.org,2026-11-28\n"
+    );
+    let out = db.import_stdin("registry_stats", &stats);
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
@@ -220,7 +218,7 @@ fn other_datasets_check_their_own_rules() {
 
     let areas = "area,name,nation,lat,lon,source,last_verified\n\
         L1,Liverpool,england,53.4,-2.9,https://example.org,2026-11-28\n";
-    let out = import_bytes(&db, "postcode_areas", areas.as_bytes());
+    let out = db.import_stdin("postcode_areas", areas.as_bytes());
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
@@ -229,7 +227,7 @@ fn other_datasets_check_their_own_rules() {
         out.stderr
     );
 
-    let out = import_bytes(&db, "hospitals", b"id\n1\n");
+    let out = db.import_stdin("hospitals", b"id\n1\n");
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
@@ -244,7 +242,7 @@ fn bom_crlf_and_multiline_quoted_cells_are_accepted() {
     let db = TestDb::sqlite();
     let multiline = with_cell(UNIT, "notes", "\"First line,\r\nsecond line\"");
     let text = format!("\u{feff}{HEADER}\r\n{multiline}\r\n{CENTRE}\r\n");
-    let out = import_bytes(&db, "centres", text.as_bytes());
+    let out = db.import_stdin("centres", text.as_bytes());
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout.contains("2 rows valid; applied"),
@@ -264,8 +262,8 @@ fn bom_crlf_and_multiline_quoted_cells_are_accepted() {
 #[test]
 fn a_reordered_file_with_the_same_rows_is_unchanged() {
     let db = TestDb::sqlite();
-    assert_eq!(import_bytes(&db, "centres", &file(&[UNIT, CENTRE])).code, 0);
-    let out = import_bytes(&db, "centres", &file(&[CENTRE, UNIT]));
+    assert_eq!(db.import_stdin("centres", file(&[UNIT, CENTRE])).code, 0);
+    let out = db.import_stdin("centres", file(&[CENTRE, UNIT]));
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains("unchanged"), "{}", out.stdout);
     assert_eq!(Snapshot::load(&db.connect()).unwrap().version, 1);
@@ -273,8 +271,7 @@ fn a_reordered_file_with_the_same_rows_is_unchanged() {
 
 #[test]
 fn a_keyword_connection_string_is_refused_not_turned_into_a_file() {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_centre-directory"));
-    let out = cmd
+    let out = binary()
         .args(["imports"])
         .env("DATABASE_URL", "host=localhost dbname=test")
         .current_dir(std::env::temp_dir())

@@ -1,54 +1,10 @@
 //! `import postcodes`: the ONS Postcode Directory and NSPL, simple and headerless files,
 //! outcode tables, files with problems, and files fetched from a URL (a local server).
 
-use crate::support::{serve_files, suite, Served, TestDb};
-use centre_directory::db::Storage;
-
-fn postcode_count(db: &TestDb) -> i64 {
-    let database = db.connect();
-    let mut conn = database.get().unwrap();
-    centre_directory::with_connection!(&mut conn, |c| c.count_postcodes()).unwrap()
-}
-
-fn import(db: &TestDb, bytes: &[u8], extra: &[&str]) -> crate::support::Output {
-    let mut args = vec!["import", "postcodes", "-", "--json"];
-    args.extend_from_slice(extra);
-    db.cli_with_stdin(&args, Some(bytes))
-}
-
-/// `csv` packed as the ONS packs its postcode directory: the UK file under Data/, beside a
-/// lookup table, a user guide and a smaller file for one postcode area.
-fn onspd_zip(csv: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let deflated = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let first_lines: Vec<&[u8]> = csv.split(|b| *b == b'\n').take(3).collect();
-    for (name, bytes) in [
-        (
-            "Documents/LA_UA names and codes UK as at 04_25.csv",
-            b"LAD25CD,LAD25NM\nE08000035,Leeds\n".to_vec(),
-        ),
-        (
-            "User Guide/ONSPD User Guide Nov 2025.txt",
-            b"see the PDF".to_vec(),
-        ),
-        ("Data/ONSPD_NOV_2025_UK.csv", csv.to_vec()),
-        (
-            "Data/multi_csv/ONSPD_NOV_2025_UK_LS.csv",
-            first_lines.join(&b'\n'),
-        ),
-    ] {
-        writer.start_file(name, deflated).unwrap();
-        writer.write_all(&bytes).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
-
-fn report(out: &crate::support::Output) -> serde_json::Value {
-    assert_eq!(out.code, 0, "{out:?}");
-    serde_json::from_str(&out.stdout).unwrap()
-}
+use crate::support::{
+    gzip, onspd_zip, postcode_fixture, postcode_fixture_bytes, serve_files, shipped_text, suite,
+    zip_archive, Served, TestDb,
+};
 
 #[test]
 fn onspd_and_nspl_files_load_and_answer_exactly() {
@@ -58,21 +14,23 @@ fn onspd_and_nspl_files_load_and_answer_exactly() {
 #[test]
 fn zip_and_gzip_files_load_as_they_are_published() {
     let db = TestDb::sqlite();
-    let onspd = std::fs::read(suite::postcode_fixture("onspd_sample.csv")).unwrap();
+    let onspd = postcode_fixture_bytes("onspd_sample.csv");
     let dir = tempfile::tempdir().unwrap();
     let zip_path = dir.path().join("ONSPD_NOV_2025.zip");
     std::fs::write(&zip_path, onspd_zip(&onspd)).unwrap();
     let zip_path = zip_path.to_str().unwrap();
 
-    let dry = report(&db.cli(&["import", "postcodes", zip_path, "--dry-run", "--json"]));
+    let dry = db
+        .cli(&["import", "postcodes", zip_path, "--dry-run", "--json"])
+        .json();
     assert_eq!(dry["rows_loaded"], 10);
-    assert_eq!(postcode_count(&db), 0);
-    let applied = report(&db.cli(&["import", "postcodes", zip_path, "--json"]));
+    assert_eq!(db.postcode_count(), 0);
+    let applied = db.cli(&["import", "postcodes", zip_path, "--json"]).json();
     assert_eq!(applied["status"], "applied");
     assert_eq!(applied["rows_read"], 11);
     assert_eq!(applied["rows_loaded"], 10);
     assert_eq!(applied["columns"]["postcode"], "pcds");
-    let exact = suite::nearest_json(&db, "LS9 7TF");
+    let exact = db.nearest_json("LS9 7TF");
     assert_eq!(exact["location"]["precision"], "postcode");
     let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
     assert!(
@@ -84,31 +42,18 @@ fn zip_and_gzip_files_load_as_they_are_published() {
     );
 
     // The same rows gzip-compressed through standard input: the same file, so unchanged.
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    std::io::Write::write_all(&mut gz, &onspd).unwrap();
-    let gz = gz.finish().unwrap();
-    let again = report(&import(&db, &gz, &[]));
+    let gz = gzip(&onspd);
+    let again = db.import_stdin_with("postcodes", &gz, &["--json"]).json();
     assert_eq!(again["rows_loaded"], 10);
     assert_eq!(again["status"], "unchanged");
 
     // A cut gzip file or a damaged archive changes nothing and says what is wrong.
-    let cut = db.cli_with_stdin(&["import", "postcodes", "-"], Some(&gz[..gz.len() - 12]));
+    let cut = db.import_stdin("postcodes", &gz[..gz.len() - 12]);
     assert_eq!(cut.code, 2, "{cut:?}");
     assert!(cut.stderr.contains("the gzip file ends early"), "{cut:?}");
     assert!(cut.stderr.contains("nothing was changed"), "{cut:?}");
-    let no_csv = {
-        use std::io::Write;
-        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        writer
-            .start_file(
-                "ONSPD User Guide.pdf",
-                zip::write::SimpleFileOptions::default(),
-            )
-            .unwrap();
-        writer.write_all(b"%PDF").unwrap();
-        writer.finish().unwrap().into_inner()
-    };
-    let refused = db.cli_with_stdin(&["import", "postcodes", "-"], Some(&no_csv));
+    let no_csv = zip_archive(&[("ONSPD User Guide.pdf", b"%PDF")]);
+    let refused = db.import_stdin("postcodes", &no_csv);
     assert_eq!(refused.code, 2, "{refused:?}");
     assert!(
         refused
@@ -116,20 +61,22 @@ fn zip_and_gzip_files_load_as_they_are_published() {
             .contains("holds no .csv file (it holds ONSPD User Guide.pdf)"),
         "{refused:?}"
     );
-    assert_eq!(postcode_count(&db), 10);
+    assert_eq!(db.postcode_count(), 10);
 }
 
 #[test]
 fn simple_headerless_in_use_and_outcode_files_load() {
     let db = TestDb::sqlite();
-    let simple = report(&import(
-        &db,
-        b"postcode,latitude,longitude\nLS9 7TF,53.807296,-1.520264\n",
-        &[],
-    ));
+    let simple = db
+        .import_stdin_with(
+            "postcodes",
+            b"postcode,latitude,longitude\nLS9 7TF,53.807296,-1.520264\n",
+            &["--json"],
+        )
+        .json();
     assert_eq!(simple["rows_loaded"], 1);
     assert_eq!(simple["by_nation"]["unknown"], 1);
-    let answer = suite::nearest_json(&db, "LS9 7TF");
+    let answer = db.nearest_json("LS9 7TF");
     assert_eq!(answer["location"]["precision"], "postcode");
     // No country column: the nation comes from the postcode area.
     assert_eq!(answer["location"]["nation"], "england");
@@ -139,56 +86,61 @@ fn simple_headerless_in_use_and_outcode_files_load() {
         .unwrap()
         .starts_with("https://www.openstreetmap.org/directions?from=53.80730%2C-1.52026&to="));
 
-    let headerless = report(&import(
-        &db,
-        b"ls97tf,53.807296,-1.520264\r\nM20 4BX,53.42876,-2.23088\r\n",
-        &[],
-    ));
+    let headerless = db
+        .import_stdin_with(
+            "postcodes",
+            b"ls97tf,53.807296,-1.520264\r\nM20 4BX,53.42876,-2.23088\r\n",
+            &["--json"],
+        )
+        .json();
     assert_eq!(headerless["rows_loaded"], 2);
     assert_eq!(headerless["columns"]["postcode"], "postcode");
 
     // A spreadsheet-style file: names with spaces and question marks, an "in use" flag.
-    let in_use = report(&import(
-        &db,
-        b"Postcode,In Use?,Latitude,Longitude,Country\nLS9 7TF,Yes,53.807296,-1.520264,England\nLS1 9ZZ,No,53.7981,-1.5475,England\n",
-        &[],
-    ));
+    let in_use = db
+        .import_stdin_with(
+            "postcodes",
+            b"Postcode,In Use?,Latitude,Longitude,Country\nLS9 7TF,Yes,53.807296,-1.520264,England\nLS1 9ZZ,No,53.7981,-1.5475,England\n",
+            &["--json"],
+        )
+        .json();
     assert_eq!(in_use["rows_loaded"], 2);
     assert_eq!(in_use["terminated"], 1);
-    assert_eq!(
-        suite::nearest_json(&db, "LS1 9ZZ")["location"]["terminated"],
-        true
-    );
+    assert_eq!(db.nearest_json("LS1 9ZZ")["location"]["terminated"], true);
 
     // An outcode table fills the district centroids and leaves the postcodes alone.
-    let outcodes = report(&import(
-        &db,
-        b"outcode,lat,lng\nCF14,51.5069,-3.1904\nG51,55.8621,-4.3403\n",
-        &[],
-    ));
+    let outcodes = db
+        .import_stdin_with(
+            "postcodes",
+            b"outcode,lat,lng\nCF14,51.5069,-3.1904\nG51,55.8621,-4.3403\n",
+            &["--json"],
+        )
+        .json();
     assert_eq!(outcodes["dataset"], "postcode_districts");
     assert_eq!(outcodes["rows_loaded"], 2);
-    assert_eq!(postcode_count(&db), 2);
-    let district = suite::nearest_json(&db, "CF14 9ZZ");
+    assert_eq!(db.postcode_count(), 2);
+    let district = db.nearest_json("CF14 9ZZ");
     assert_eq!(district["location"]["precision"], "district");
     assert_eq!(district["location"]["nation"], "wales");
 
     // A "postcode" column holding outcodes is understood as an outcode table too.
-    let as_postcode = report(&import(
-        &db,
-        b"id,postcode,latitude,longitude\n1,AB10,57.13514,-2.11731\n",
-        &[],
-    ));
+    let as_postcode = db
+        .import_stdin_with(
+            "postcodes",
+            b"id,postcode,latitude,longitude\n1,AB10,57.13514,-2.11731\n",
+            &["--json"],
+        )
+        .json();
     assert_eq!(as_postcode["dataset"], "postcode_districts");
 }
 
 #[test]
 fn files_with_problems_are_refused_with_line_and_column_and_nothing_changes() {
     let db = TestDb::sqlite();
-    let good = std::fs::read(suite::postcode_fixture("onspd_sample.csv")).unwrap();
-    report(&import(&db, &good, &[]));
-    let count = postcode_count(&db);
-    let version = suite::nearest_json(&db, "LS9 7TF")["dataset"]["version"].clone();
+    let good = postcode_fixture_bytes("onspd_sample.csv");
+    db.import_stdin_with("postcodes", &good, &["--json"]).json();
+    let count = db.postcode_count();
+    let version = db.nearest_json("LS9 7TF")["dataset"]["version"].clone();
 
     let cases: &[(&str, &[u8], &str)] = &[
         (
@@ -254,40 +206,44 @@ fn files_with_problems_are_refused_with_line_and_column_and_nothing_changes() {
         ),
     ];
     for (what, bytes, expected) in cases {
-        let out = db.cli_with_stdin(&["import", "postcodes", "-"], Some(bytes));
+        let out = db.import_stdin("postcodes", bytes);
         assert_eq!(out.code, 2, "{what}: {out:?}");
         assert!(
             out.stderr.contains(expected),
             "{what}: expected '{expected}' in\n{}",
             out.stderr
         );
-        assert_eq!(postcode_count(&db), count, "{what} changed the table");
+        assert_eq!(db.postcode_count(), count, "{what} changed the table");
     }
-    let after = suite::nearest_json(&db, "LS9 7TF");
+    let after = db.nearest_json("LS9 7TF");
     assert_eq!(after["location"]["precision"], "postcode");
     assert_eq!(after["dataset"]["version"], version);
 
     // --skip-invalid loads the good rows and counts the others.
-    let skipped = report(&import(
-        &db,
-        b"postcode,lat,lon\nLS9 7TF,53.8073,-1.5203\nNOT A CODE,53.8,-1.5\nM20 4BX,53.42876,-2.23088\n",
-        &["--skip-invalid"],
-    ));
+    let skipped = db
+        .import_stdin_with(
+            "postcodes",
+            b"postcode,lat,lon\nLS9 7TF,53.8073,-1.5203\nNOT A CODE,53.8,-1.5\nM20 4BX,53.42876,-2.23088\n",
+            &["--json", "--skip-invalid"],
+        )
+        .json();
     assert_eq!(skipped["rows_loaded"], 2);
     assert_eq!(skipped["skipped_invalid"], 1);
     assert_eq!(skipped["warnings"][0]["line"], 3);
-    assert_eq!(postcode_count(&db), 2);
+    assert_eq!(db.postcode_count(), 2);
 }
 
 #[test]
 fn a_dry_run_writes_nothing_and_postcodes_cannot_be_rolled_back() {
     let db = TestDb::sqlite();
-    let onspd = suite::postcode_fixture("onspd_sample.csv");
-    let dry = report(&db.cli(&["import", "postcodes", &onspd, "--dry-run", "--json"]));
+    let onspd = postcode_fixture("onspd_sample.csv");
+    let dry = db
+        .cli(&["import", "postcodes", &onspd, "--dry-run", "--json"])
+        .json();
     assert_eq!(dry["status"], "dry_run");
     assert_eq!(dry["rows_loaded"], 10);
     assert!(dry["import_id"].is_null());
-    assert_eq!(postcode_count(&db), 0);
+    assert_eq!(db.postcode_count(), 0);
     let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
     assert_eq!(history.stdout.trim(), "[]");
     let rollback = db.cli(&["rollback", "postcodes"]);
@@ -298,7 +254,7 @@ fn a_dry_run_writes_nothing_and_postcodes_cannot_be_rolled_back() {
 #[test]
 fn files_are_fetched_from_urls_within_the_limits() {
     let db = TestDb::sqlite();
-    let onspd = std::fs::read(suite::postcode_fixture("onspd_sample.csv")).unwrap();
+    let onspd = postcode_fixture_bytes("onspd_sample.csv");
     // About 1 MB of distinct postcodes, larger than the reader's first buffer.
     let mut large = String::from("postcode,lat,lon\n");
     for district in 1..=9 {
@@ -310,7 +266,7 @@ fn files_are_fetched_from_urls_within_the_limits() {
             }
         }
     }
-    let centres = std::fs::read(crate::support::data_dir().join("centres.csv")).unwrap();
+    let centres = shipped_text("centres.csv").into_bytes();
     let base = serve_files(vec![
         Served {
             path: "/onspd.csv",
@@ -355,7 +311,7 @@ fn files_are_fetched_from_urls_within_the_limits() {
     );
 
     let fetched = db.cli_full(&["import", "postcodes", &url, "--json"], &allow, None);
-    let fetched = report(&fetched);
+    let fetched = fetched.json();
     assert_eq!(fetched["rows_loaded"], 10);
     let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
     assert!(history.stdout.contains(&format!("{base}/onspd.csv\"")));
@@ -372,7 +328,7 @@ fn files_are_fetched_from_urls_within_the_limits() {
         &allow,
         None,
     );
-    let zipped = report(&zipped);
+    let zipped = zipped.json();
     assert_eq!(zipped["rows_loaded"], 10);
     assert_eq!(
         zipped["source"],
@@ -403,7 +359,7 @@ fn files_are_fetched_from_urls_within_the_limits() {
     assert_eq!(cut.code, 2, "{cut:?}");
     assert!(cut.stderr.contains("larger than the limit"), "{cut:?}");
     assert!(cut.stderr.contains("nothing was changed"), "{cut:?}");
-    assert_eq!(postcode_count(&db), 10);
+    assert_eq!(db.postcode_count(), 10);
 
     let html = db.cli_full(
         &["import", "postcodes", &format!("{base}/page.csv")],

@@ -1,7 +1,7 @@
 //! The same import behaviour and the API on a real PostgreSQL server. Skips (saying so) when
 //! no server is reachable, unless REQUIRE_POSTGRES=1, as in CI.
 
-use crate::support::{suite, TestDb, TestServer};
+use crate::support::{fewer_centres, shipped_text, suite, TestDb, TestServer, ALICE};
 
 #[test]
 fn postgres_every_shipped_file_imports_and_a_repeat_is_unchanged() {
@@ -43,33 +43,25 @@ async fn postgres_postcodes_in_memory_match_the_database() {
     suite::postcodes_in_memory_match_the_database(&db).await;
 }
 
-const TOKEN: &str = "0123456789abcdef0123";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_replicas_share_imports_and_a_second_import_gets_409() {
     let Some(db) = TestDb::postgres() else { return };
-    let mut settings = db.settings();
-    settings.admin_token = Some(TOKEN.to_string());
+    let settings = db.admin_settings();
     let poll = std::time::Duration::from_millis(200);
     let a = TestServer::start_polling(settings.clone(), poll).await;
     let b = TestServer::start_polling(settings, poll).await;
     let (_, before) = b.get_json("/api/v1/centres?limit=1").await;
-    let file = std::fs::read_to_string(crate::support::data_dir().join("centres.csv")).unwrap();
-    let smaller: String = file.lines().take(31).map(|l| format!("{l}\n")).collect();
-    let post = |server: &TestServer, body: String| {
-        server
-            .client
-            .post(format!("{}/api/v1/imports/centres", server.base))
-            .header("Authorization", format!("Bearer {TOKEN}"))
-            .header("Content-Type", "text/csv")
-            .body(body)
-            .send()
-    };
-    let response = post(&a, smaller.clone()).await.unwrap();
-    assert_eq!(response.status(), 200);
-    let version = response.json::<serde_json::Value>().await.unwrap()["directory_version"]
-        .as_i64()
-        .unwrap();
+    let file = shipped_text("centres.csv");
+    let (status, report, _) = a
+        .post(
+            "/api/v1/imports/centres",
+            Some(ALICE),
+            "text/csv",
+            fewer_centres(30),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    let version = report["directory_version"].as_i64().unwrap();
     // Replica B serves the import made through A within its poll interval.
     let started = std::time::Instant::now();
     loop {
@@ -106,18 +98,26 @@ async fn postgres_replicas_share_imports_and_a_second_import_gets_409() {
     });
     locked_rx.recv().unwrap();
     let started = std::time::Instant::now();
-    let refused = post(&b, file.clone()).await.unwrap();
-    assert_eq!(refused.status(), 409);
+    let (status, problem, _) = b
+        .post(
+            "/api/v1/imports/centres",
+            Some(ALICE),
+            "text/csv",
+            file.clone(),
+        )
+        .await;
+    assert_eq!(status, 409, "{problem}");
     assert!(started.elapsed() < std::time::Duration::from_secs(3));
-    let problem: serde_json::Value = refused.json().await.unwrap();
     assert!(problem["detail"]
         .as_str()
         .unwrap()
         .contains("another import is running"));
     release_tx.send(()).unwrap();
     holder.join().unwrap();
-    let accepted = post(&b, file).await.unwrap();
-    assert_eq!(accepted.status(), 200);
+    let (status, accepted, _) = b
+        .post("/api/v1/imports/centres", Some(ALICE), "text/csv", file)
+        .await;
+    assert_eq!(status, 200, "{accepted}");
     a.stop().await;
     b.stop().await;
 }

@@ -1,21 +1,104 @@
 //! Shared test support: a fresh database per test (SQLite file or PostgreSQL database), the
-//! CLI binary, and the real server started on port 0.
-#![allow(dead_code)]
+//! CLI binary, the real server started on port 0, the shipped data and fixtures, and the
+//! compressed and archived files imports accept.
 
+mod files;
+mod server;
 pub mod suite;
 
+pub use files::{gunzip, gzip, onspd_zip, unbrotli, zip_archive};
+pub use server::{serve_files, ServeProcess, Served, TestServer};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Arc;
+use std::process::{Command, Stdio};
 
 use centre_directory::config::{DatabaseUrl, GeocoderSetting, Settings};
-use centre_directory::db::Database;
-use centre_directory::index::{Directory, Snapshot};
+use centre_directory::db::{Database, Storage};
+
+/// A path inside the repository.
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
 
 /// The repository's shipped data folder.
 pub fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+    repo_path("data")
 }
+
+/// The path of a shipped data file, as a command-line argument.
+pub fn shipped_path(file: &str) -> String {
+    data_dir().join(file).display().to_string()
+}
+
+/// The text of a shipped data file.
+pub fn shipped_text(file: &str) -> String {
+    std::fs::read_to_string(data_dir().join(file)).unwrap()
+}
+
+/// The number of data rows (CSV records) in a shipped data file.
+pub fn data_rows(file: &str) -> usize {
+    let mut reader = csv::Reader::from_path(data_dir().join(file)).unwrap();
+    reader.records().count()
+}
+
+/// The shipped centres file cut to its first `rows` centres, with CRLF line ends (as a
+/// spreadsheet saves it).
+pub fn fewer_centres(rows: usize) -> String {
+    shipped_text("centres.csv")
+        .lines()
+        .take(rows + 1)
+        .map(|l| format!("{l}\r\n"))
+        .collect()
+}
+
+/// The header of a registry figures (`registry_stats`) file.
+pub const STATS_HEADER: &str =
+    "nation,period,cancer,age_band,sex,measure,value,source,last_verified";
+
+/// The path of a file in `tests/fixtures/postcodes/`, as a command-line argument.
+pub fn postcode_fixture(name: &str) -> String {
+    repo_path("tests/fixtures/postcodes")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The bytes of a file in `tests/fixtures/postcodes/`.
+pub fn postcode_fixture_bytes(name: &str) -> Vec<u8> {
+    std::fs::read(postcode_fixture(name)).unwrap()
+}
+
+/// A free local TCP port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A test that cannot run here (no PostgreSQL server, no browser) says so and is skipped, or
+/// fails when `require_var=1` (as CI sets).
+pub fn skip(require_var: &str, what: &str, why: &str) {
+    if std::env::var(require_var).is_ok_and(|v| v == "1") {
+        panic!("{require_var}=1 but {why}");
+    }
+    // Written straight to stderr so the harness does not swallow it.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {what} not run: {why}");
+}
+
+/// The `centre-directory` binary, as a command to run.
+pub fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_centre-directory"))
+}
+
+/// The tokens of the admin API in [`TestDb::admin_settings`]: alice's and bob's.
+pub const ADMIN_TOKENS: &str = "alice=0123456789abcdef0123,bob=fedcba9876543210fedc";
+/// alice's `Authorization` header.
+pub const ALICE: &str = "Bearer 0123456789abcdef0123";
+/// bob's `Authorization` header.
+pub const BOB: &str = "Bearer fedcba9876543210fedc";
 
 /// A fresh, empty database that disappears with the value.
 pub struct TestDb {
@@ -49,14 +132,12 @@ impl TestDb {
         let mut conn = match PgConnection::establish(&admin) {
             Ok(c) => c,
             Err(e) => {
-                if std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
-                    panic!("REQUIRE_POSTGRES=1 but PostgreSQL is not reachable at {admin}: {e}");
-                }
-                // Written straight to stderr so the harness does not swallow it.
-                use std::io::Write;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "SKIPPED: PostgreSQL test not run: no server at {admin} ({e}); set TEST_POSTGRES_URL or start PostgreSQL"
+                skip(
+                    "REQUIRE_POSTGRES",
+                    "PostgreSQL test",
+                    &format!(
+                        "PostgreSQL is not reachable at {admin} ({e}); set TEST_POSTGRES_URL or start PostgreSQL"
+                    ),
                 );
                 return None;
             }
@@ -85,10 +166,39 @@ impl TestDb {
         }
     }
 
+    /// Settings with the admin API on ([`ADMIN_TOKENS`]), plain-http URLs allowed for imports
+    /// from a local server, and request bodies up to 2 MB.
+    pub fn admin_settings(&self) -> Settings {
+        let mut settings = self.settings();
+        settings.admin_token = Some(ADMIN_TOKENS.to_string());
+        settings.fetch.allow_http = true;
+        settings.fetch.max_body_bytes = 2_000_000;
+        settings
+    }
+
     pub fn connect(&self) -> Database {
         let db = Database::connect(&DatabaseUrl::parse(&self.url).unwrap()).expect("connect");
         db.migrate().expect("migrate");
         db
+    }
+
+    /// How many postcodes the postcode table holds.
+    pub fn postcode_count(&self) -> i64 {
+        let database = self.connect();
+        let mut conn = database.get().unwrap();
+        centre_directory::with_connection!(&mut conn, |c| c.count_postcodes()).unwrap()
+    }
+
+    /// The CLI as a command against this database, not yet run.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = binary();
+        cmd.args(args)
+            .env("DATABASE_URL", &self.url)
+            .env("DATA_DIR", data_dir())
+            .env("GEOCODER", "off")
+            .env("RUST_LOG", "warn")
+            .env_remove("ADMIN_TOKEN");
+        cmd
     }
 
     /// Run the CLI against this database.
@@ -103,16 +213,10 @@ impl TestDb {
     /// Run the CLI with extra environment variables.
     pub fn cli_full(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Output {
         use std::io::Write;
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_centre-directory"));
-        cmd.args(args)
-            .env("DATABASE_URL", &self.url)
-            .env("DATA_DIR", data_dir())
-            .env("GEOCODER", "off")
-            .env("RUST_LOG", "warn")
-            .env_remove("ADMIN_TOKEN")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
+        let mut cmd = self.command(args);
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -127,6 +231,30 @@ impl TestDb {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// `import <dataset> -` with `bytes` on standard input.
+    pub fn import_stdin(&self, dataset: &str, bytes: impl AsRef<[u8]>) -> Output {
+        self.import_stdin_with(dataset, bytes, &[])
+    }
+
+    /// `import <dataset> - <extra...>` with `bytes` on standard input.
+    pub fn import_stdin_with(
+        &self,
+        dataset: &str,
+        bytes: impl AsRef<[u8]>,
+        extra: &[&str],
+    ) -> Output {
+        let mut args = vec!["import", dataset, "-"];
+        args.extend_from_slice(extra);
+        self.cli_with_stdin(&args, Some(bytes.as_ref()))
+    }
+
+    /// The `nearest` answer of the CLI as JSON.
+    pub fn nearest_json(&self, postcode: &str) -> serde_json::Value {
+        let out = self.cli(&["nearest", "--postcode", postcode, "--limit", "3", "--json"]);
+        assert_eq!(out.code, 0, "{postcode}: {out:?}");
+        out.json()
     }
 }
 
@@ -153,6 +281,7 @@ impl Drop for TestDb {
     }
 }
 
+/// What a CLI run ended with.
 #[derive(Debug)]
 pub struct Output {
     pub code: i32,
@@ -160,233 +289,10 @@ pub struct Output {
     pub stderr: String,
 }
 
-/// A server running in this process on a free port, with the shipped data loaded.
-pub struct TestServer {
-    pub base: String,
-    pub db: Database,
-    pub directory: Arc<Directory>,
-    pub client: reqwest::Client,
-    handle: actix_web::dev::ServerHandle,
-}
-
-impl TestServer {
-    pub async fn start(test_db: &TestDb) -> Self {
-        Self::start_with(test_db.settings()).await
-    }
-
-    /// A server that also polls the database for imports made elsewhere, as `serve` does.
-    pub async fn start_polling(settings: Settings, every: std::time::Duration) -> Self {
-        let server = Self::start_with(settings).await;
-        centre_directory::server::spawn_version_poller(
-            server.db.clone(),
-            server.directory.clone(),
-            every,
-        );
-        server
-    }
-
-    pub async fn start_with(settings: Settings) -> Self {
-        let prepared = settings.clone();
-        // As `serve` does: postcodes held in memory (the command line asks the database).
-        let (db, directory) = tokio::task::spawn_blocking(move || {
-            let (db, directory) = centre_directory::server::prepare(&prepared)?;
-            directory.keep_postcodes_in_memory(&db)?;
-            anyhow::Ok((db, directory))
-        })
-        .await
-        .unwrap()
-        .expect("prepare");
-        let app =
-            centre_directory::http::Application::build(settings, db.clone(), directory.clone())
-                .expect("bind");
-        let base = format!("http://127.0.0.1:{}", app.port());
-        let handle = app.handle();
-        tokio::spawn(app.run());
-        Self {
-            base,
-            db,
-            directory,
-            client: reqwest::Client::new(),
-            handle,
-        }
-    }
-
-    /// Stop the server and wait for its workers, so no database connection outlives the test
-    /// (a libpq connection still open at process exit can crash the test binary).
-    pub async fn stop(self) {
-        self.handle.stop(true).await;
-    }
-
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("request")
-    }
-
-    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
-        let response = self.get(path).await;
-        let status = response.status().as_u16();
-        let body = response.json().await.expect("json body");
-        (status, body)
-    }
-
-    pub fn reload(&self) {
-        self.directory.replace(Snapshot::load(&self.db).unwrap());
-    }
-}
-
-/// One file a [`serve_files`] server answers with.
-pub struct Served {
-    pub path: &'static str,
-    pub content_type: &'static str,
-    pub body: Vec<u8>,
-    /// Send a Content-Length header (without one the body simply ends when the connection closes).
-    pub with_length: bool,
-}
-
-/// A minimal HTTP/1.1 file server on a free local port, for URL imports; unknown paths get 404.
-/// Returns the base URL (`http://127.0.0.1:PORT`).
-pub fn serve_files(files: Vec<Served>) -> String {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
-                continue;
-            }
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let target = request_line.split_whitespace().nth(1).unwrap_or("/");
-            let path = target.split('?').next().unwrap_or(target);
-            let found = files.iter().find(|f| f.path == path);
-            let _ = match found {
-                Some(f) => {
-                    let mut head = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nConnection: close\r\n",
-                        f.content_type
-                    );
-                    if f.with_length {
-                        head.push_str(&format!("Content-Length: {}\r\n", f.body.len()));
-                    }
-                    head.push_str("\r\n");
-                    stream
-                        .write_all(head.as_bytes())
-                        .and_then(|_| stream.write_all(&f.body))
-                }
-                None => stream.write_all(
-                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                ),
-            };
-        }
-    });
-    base
-}
-
-/// `centre-directory serve` as a child process on a free port, its log lines sent to `log`.
-pub struct ServeProcess {
-    pub child: std::process::Child,
-    pub port: u16,
-    pub log: std::sync::mpsc::Receiver<String>,
-    /// Every log line read so far.
-    seen: std::cell::RefCell<Vec<String>>,
-}
-
-impl ServeProcess {
-    pub fn start(db: &TestDb, port: Option<u16>, env: &[(&str, &str)]) -> Self {
-        use std::io::BufRead;
-        let port = port.unwrap_or_else(|| {
-            std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port()
-        });
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_centre-directory"));
-        command
-            .args(["serve", "--poll-seconds", "1"])
-            .env("DATABASE_URL", &db.url)
-            .env("DATA_DIR", data_dir())
-            .env("BIND", format!("127.0.0.1:{port}"))
-            .env("GEOCODER", "off")
-            .env("RUST_LOG", "warn")
-            .env("NO_COLOR", "1")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped());
-        for (k, v) in env {
-            command.env(k, v);
-        }
-        let mut child = command.spawn().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, log) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-            {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Self {
-            child,
-            port,
-            log,
-            seen: Default::default(),
-        }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// Wait until `/readyz` answers (with version `want`, when given); the version served.
-    pub fn ready(&self, want: Option<i64>) -> i64 {
-        for _ in 0..300 {
-            if let Ok(body) = reqwest::blocking::get(self.url("/readyz"))
-                .and_then(|r| r.json::<serde_json::Value>())
-            {
-                let version = body["dataset"]["version"].as_i64().unwrap_or(-1);
-                if want.is_none_or(|w| w == version) {
-                    return version;
-                }
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        panic!("the server did not become ready");
-    }
-
-    /// The first log line containing every one of `needles`, waiting up to `within`.
-    pub fn wait_for_log(&self, needles: &[&str], within: std::time::Duration) -> String {
-        let deadline = std::time::Instant::now() + within;
-        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
-            match self.log.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.borrow_mut().push(line.clone());
-                    if needles.iter().all(|n| line.contains(n)) {
-                        return line;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
-        panic!("no log line with {needles:?} within {within:?}");
-    }
-
-    /// SIGKILL, and wait for the process to go; every line it logged.
-    pub fn kill(mut self) -> Vec<String> {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-        let mut seen = self.seen.take();
-        seen.extend(self.log.try_iter());
-        seen
+impl Output {
+    /// The run succeeded and wrote JSON (a `--json` report or answer): that JSON.
+    pub fn json(&self) -> serde_json::Value {
+        assert_eq!(self.code, 0, "{self:?}");
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
     }
 }

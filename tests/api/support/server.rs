@@ -17,6 +17,15 @@ pub struct TestServer {
     pub directory: Arc<Directory>,
     pub client: reqwest::Client,
     handle: actix_web::dev::ServerHandle,
+    poller: Option<Poller>,
+}
+
+/// The version poller of [`TestServer::start_polling`], on its own runtime so that stopping
+/// the server stops it too (a poll left running after the test would wait for a database that
+/// is gone).
+struct Poller {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl TestServer {
@@ -31,12 +40,20 @@ impl TestServer {
 
     /// A server that also polls the database for imports made elsewhere, as `serve` does.
     pub async fn start_polling(settings: Settings, every: std::time::Duration) -> Self {
-        let server = Self::start_with(settings).await;
-        centre_directory::server::spawn_version_poller(
-            server.db.clone(),
-            server.directory.clone(),
-            every,
-        );
+        let mut server = Self::start_with(settings).await;
+        let (db, directory) = (server.db.clone(), server.directory.clone());
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                centre_directory::server::spawn_version_poller(db, directory, every);
+                let _ = tokio::task::spawn_blocking(move || stopped.recv()).await;
+            });
+        });
+        server.poller = Some(Poller { stop, thread });
         server
     }
 
@@ -63,12 +80,21 @@ impl TestServer {
             directory,
             client: reqwest::Client::new(),
             handle,
+            poller: None,
         }
     }
 
-    /// Stop the server and wait for its workers, so no database connection outlives the test
-    /// (a libpq connection still open at process exit can crash the test binary).
-    pub async fn stop(self) {
+    /// Stop the server (and its poller) and wait for its workers, so no database connection
+    /// outlives the test (a libpq connection still open at process exit can crash the test
+    /// binary).
+    pub async fn stop(mut self) {
+        if let Some(poller) = self.poller.take() {
+            let _ = poller.stop.send(());
+            tokio::task::spawn_blocking(move || poller.thread.join())
+                .await
+                .unwrap()
+                .expect("the poller thread");
+        }
         self.handle.stop(true).await;
     }
 

@@ -42,66 +42,21 @@ async fn the_admin_api_is_off_without_a_token_and_refuses_wrong_ones() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
-    let db = TestDb::sqlite();
-    let server = TestServer::start_admin(&db).await;
-    let (_, before) = server.get_json("/api/v1/centres?limit=1").await;
-    let version = before["dataset"]["version"].as_i64().unwrap();
-    let total = before["total"].as_u64().unwrap();
-
-    // Dry run: the diff, nothing written.
-    let smaller = fewer_centres(60);
-    let (status, report, headers) = server
-        .post(
-            "/api/v1/imports/centres?dry_run=true",
-            Some(ALICE),
-            "text/csv",
-            smaller.clone(),
-        )
-        .await;
-    assert_eq!(status, 200, "{report}");
-    assert_eq!(report["status"], "dry_run");
-    assert_eq!(
-        report["diff"]["removed"].as_array().unwrap().len() as u64,
-        total - 60
-    );
-    assert_eq!(headers["cache-control"], "no-store");
-    let (_, same) = server.get_json("/api/v1/centres?limit=1").await;
-    assert_eq!(same["dataset"]["version"], version);
-
-    // Apply: served at once by this replica, recorded with the token's name.
+/// POST a centres file to the import API as `text/csv`.
+async fn import_centres(server: &TestServer, csv: String) -> (u16, Value) {
     let (status, report, _) = server
-        .post("/api/v1/imports/centres", Some(ALICE), "text/csv", smaller)
+        .post("/api/v1/imports/centres", Some(ALICE), "text/csv", csv)
         .await;
-    assert_eq!(status, 200, "{report}");
-    assert_eq!(report["status"], "applied");
-    let new_version = report["directory_version"].as_i64().unwrap();
-    assert!(new_version > version);
-    let (_, after) = server.get_json("/api/v1/centres?limit=1").await;
-    assert_eq!(after["total"], 60);
-    assert_eq!(after["dataset"]["version"], new_version);
+    (status, report)
+}
 
-    // A file with problems: 422 with every problem by line and column; nothing changes.
-    let bad = fewer_centres(3)
-        .replace(",53.", ",93.")
-        .replace(",england,", ",mercia,");
-    let (status, problem, _) = server
-        .post("/api/v1/imports/centres", Some(ALICE), "text/csv", bad)
-        .await;
-    assert_eq!(status, 422, "{problem}");
-    let errors = problem["errors"].as_array().unwrap();
-    assert!(!errors.is_empty());
-    assert!(errors.iter().all(|e| e["line"].as_u64().unwrap() >= 2));
-    assert!(
-        errors.iter().any(|e| e["column_name"] == "nation"),
-        "{problem}"
-    );
-    assert!(errors[0]["text"].as_str().unwrap().starts_with("line "));
-    let (_, unchanged) = server.get_json("/api/v1/centres?limit=1").await;
-    assert_eq!(unchanged["dataset"]["version"], new_version);
+/// The centres list's first page: its `total` and `dataset` version.
+async fn centres_now(server: &TestServer) -> Value {
+    server.get_json("/api/v1/centres?limit=1").await.1
+}
 
-    // A multipart upload, from bob.
+/// The shipped centres file uploaded as a multipart form (with a note beside it) by bob.
+async fn upload_as_bob(server: &TestServer) -> (u16, Value) {
     let body = format!(
         "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nweekly\r\n\
          --XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"centres.csv\"\r\n\
@@ -116,29 +71,128 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
             body,
         )
         .await;
-    assert_eq!(status, 200, "{report}");
-    let (_, full) = server.get_json("/api/v1/centres?limit=1").await;
-    assert_eq!(full["total"], total);
+    (status, report)
+}
 
-    // A URL to fetch.
+/// A URL to fetch the first 50 centres from (a local file server), and its import by alice.
+async fn import_fifty_from_a_url(server: &TestServer) -> (String, u16, Value) {
     let base = serve_files(vec![Served {
         path: "/centres.csv",
         content_type: "text/csv",
         body: fewer_centres(50).into_bytes(),
         with_length: true,
     }]);
+    let url = format!("{base}/centres.csv");
     let (status, report, _) = server
         .post(
             "/api/v1/imports/centres",
             Some(ALICE),
             "application/json",
-            format!("{{\"url\": \"{base}/centres.csv\"}}"),
+            format!("{{\"url\": \"{url}\"}}"),
+        )
+        .await;
+    (url, status, report)
+}
+
+#[tokio::test]
+async fn a_dry_run_over_http_answers_the_diff_uncached_and_changes_nothing() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let before = centres_now(&server).await;
+    let total = before["total"].as_u64().unwrap();
+
+    let (status, report, headers) = server
+        .post(
+            "/api/v1/imports/centres?dry_run=true",
+            Some(ALICE),
+            "text/csv",
+            fewer_centres(60),
         )
         .await;
     assert_eq!(status, 200, "{report}");
-    assert_eq!(report["rows"], 50);
+    assert_eq!(report["status"], "dry_run");
+    assert_eq!(
+        report["diff"]["removed"].as_array().unwrap().len() as u64,
+        total - 60
+    );
+    assert_eq!(headers["cache-control"], "no-store");
+    let same = centres_now(&server).await;
+    assert_eq!(same["dataset"]["version"], before["dataset"]["version"]);
+    server.stop().await;
+}
 
-    // Wrong media type, too large, unknown dataset.
+#[tokio::test]
+async fn an_applied_import_is_served_at_once_by_the_replica_that_took_it() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let version = centres_now(&server).await["dataset"]["version"]
+        .as_i64()
+        .unwrap();
+
+    let (status, report) = import_centres(&server, fewer_centres(60)).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["status"], "applied");
+    let new_version = report["directory_version"].as_i64().unwrap();
+    assert!(new_version > version);
+    let after = centres_now(&server).await;
+    assert_eq!(after["total"], 60);
+    assert_eq!(after["dataset"]["version"], new_version);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_file_with_problems_gets_422_naming_every_line_and_column_and_nothing_changes() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let version = centres_now(&server).await["dataset"]["version"].clone();
+
+    let bad = fewer_centres(3)
+        .replace(",53.", ",93.")
+        .replace(",england,", ",mercia,");
+    let (status, problem) = import_centres(&server, bad).await;
+    assert_eq!(status, 422, "{problem}");
+    let errors = problem["errors"].as_array().unwrap();
+    assert!(!errors.is_empty());
+    assert!(errors.iter().all(|e| e["line"].as_u64().unwrap() >= 2));
+    assert!(
+        errors.iter().any(|e| e["column_name"] == "nation"),
+        "{problem}"
+    );
+    assert!(errors[0]["text"].as_str().unwrap().starts_with("line "));
+    let unchanged = centres_now(&server).await;
+    assert_eq!(unchanged["dataset"]["version"], version);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_multipart_upload_is_imported() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let total = centres_now(&server).await["total"].clone();
+    let (status, report) = import_centres(&server, fewer_centres(60)).await;
+    assert_eq!(status, 200, "{report}");
+
+    let (status, report) = upload_as_bob(&server).await;
+    assert_eq!(status, 200, "{report}");
+    let full = centres_now(&server).await;
+    assert_eq!(full["total"], total);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_url_in_a_json_body_is_fetched_and_imported() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let (_, status, report) = import_fifty_from_a_url(&server).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["rows"], 50);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrong_media_type_a_body_too_large_and_an_unknown_dataset_are_refused() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
     let (status, _, _) = server
         .post("/api/v1/imports/centres", Some(ALICE), "image/png", "x")
         .await;
@@ -156,8 +210,20 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
         .post("/api/v1/imports/hospitals", Some(ALICE), "text/csv", "x")
         .await;
     assert_eq!(status, 404);
+    server.stop().await;
+}
 
-    // History, newest first, with who did it and from where; then roll back.
+#[tokio::test]
+async fn the_history_lists_imports_newest_first_with_who_made_them_and_from_where() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let (status, report) = import_centres(&server, fewer_centres(60)).await;
+    assert_eq!(status, 200, "{report}");
+    let (status, report) = upload_as_bob(&server).await;
+    assert_eq!(status, 200, "{report}");
+    let (url, status, report) = import_fifty_from_a_url(&server).await;
+    assert_eq!(status, 200, "{report}");
+
     let history: Value = server
         .get_with(
             "/api/v1/imports?dataset=centres",
@@ -169,12 +235,27 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
         .unwrap();
     let records = history["results"].as_array().unwrap();
     assert_eq!(records[0]["actor"], "token:alice");
-    assert_eq!(records[0]["source"], format!("{base}/centres.csv"));
+    assert_eq!(records[0]["source"], url);
     assert_eq!(records[1]["actor"], "token:bob");
     assert_eq!(records[1]["source"], "upload centres.csv");
     assert!(records
         .windows(2)
         .all(|w| w[0]["id"].as_i64() > w[1]["id"].as_i64()));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_rollback_over_http_restores_the_previous_import() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let total = centres_now(&server).await["total"].clone();
+    let (status, report) = import_centres(&server, fewer_centres(60)).await;
+    assert_eq!(status, 200, "{report}");
+    let (status, report) = upload_as_bob(&server).await;
+    assert_eq!(status, 200, "{report}");
+    let (_, status, report) = import_fifty_from_a_url(&server).await;
+    assert_eq!(status, 200, "{report}");
+
     let (status, report, _) = server
         .post(
             "/api/v1/imports/centres/rollback",
@@ -185,10 +266,18 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
         .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["action"], "rollback");
-    let (_, rolled) = server.get_json("/api/v1/centres?limit=1").await;
+    let rolled = centres_now(&server).await;
     assert_eq!(rolled["total"], total);
+    server.stop().await;
+}
 
-    // Metrics: imports by outcome, requests by route pattern, never a postcode.
+#[tokio::test]
+async fn metrics_count_imports_and_requests_by_route_and_never_hold_a_postcode() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let (status, report) = import_centres(&server, fewer_centres(60)).await;
+    assert_eq!(status, 200, "{report}");
+
     let _ = server
         .get("/api/v1/centres/nearest?postcode=LS9%207TF")
         .await;
@@ -241,9 +330,7 @@ async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
         } else {
             full.clone()
         };
-        let (status, report, _) = server
-            .post("/api/v1/imports/centres", Some(ALICE), "text/csv", body)
-            .await;
+        let (status, report) = import_centres(&server, body).await;
         assert_eq!(status, 200, "{report}");
         tokio::time::sleep(std::time::Duration::from_millis(30)).await;
     }

@@ -2,7 +2,7 @@
 //! outcode tables, files with problems, and files fetched from a URL (a local server).
 
 use crate::support::{
-    gzip, onspd_zip, postcode_fixture, postcode_fixture_bytes, serve_files, shipped_text, suite,
+    gzip, onspd_zip, postcode_fixture, postcode_fixture_bytes, serve_file, shipped_text, suite,
     zip_archive, Served, TestDb,
 };
 
@@ -218,8 +218,14 @@ fn files_with_problems_are_refused_with_line_and_column_and_nothing_changes() {
     let after = db.nearest_json("LS9 7TF");
     assert_eq!(after["location"]["precision"], "postcode");
     assert_eq!(after["dataset"]["version"], version);
+}
 
-    // --skip-invalid loads the good rows and counts the others.
+#[test]
+fn with_skip_invalid_the_good_rows_load_and_the_others_are_counted() {
+    let db = TestDb::sqlite();
+    let good = postcode_fixture_bytes("onspd_sample.csv");
+    db.import_stdin_with("postcodes", &good, &["--json"]).json();
+    assert_eq!(db.postcode_count(), 10);
     let skipped = db
         .import_stdin_with(
             "postcodes",
@@ -251,10 +257,95 @@ fn a_dry_run_writes_nothing_and_postcodes_cannot_be_rolled_back() {
     assert!(rollback.stderr.contains("import the previous file again"));
 }
 
+/// Plain-http URLs allowed, as for a local server.
+const ALLOW_HTTP: (&str, &str) = ("IMPORT_ALLOW_HTTP", "true");
+
+/// The ONSPD-shaped fixture served over plain HTTP with its length: the file's URL.
+fn served_onspd() -> String {
+    serve_file(Served {
+        path: "/onspd.csv",
+        content_type: "text/csv",
+        body: postcode_fixture_bytes("onspd_sample.csv"),
+        with_length: true,
+    })
+}
+
 #[test]
-fn files_are_fetched_from_urls_within_the_limits() {
+fn a_plain_http_url_is_refused_by_default_and_its_query_string_is_not_shown() {
+    let db = TestDb::sqlite();
+    let url = format!("{}?token=secret", served_onspd());
+    let refused = db.cli(&["import", "postcodes", &url]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(refused.stderr.contains("only https:// URLs are fetched"));
+    assert!(
+        !refused.stderr.contains("secret"),
+        "query strings are not shown"
+    );
+}
+
+#[test]
+fn a_file_fetched_from_a_url_loads_and_its_source_is_recorded_without_the_query_string() {
+    let db = TestDb::sqlite();
+    let file = served_onspd();
+    let url = format!("{file}?token=secret");
+    let fetched = db
+        .cli_full(
+            &["import", "postcodes", &url, "--json"],
+            &[ALLOW_HTTP],
+            None,
+        )
+        .json();
+    assert_eq!(fetched["rows_loaded"], 10);
+    let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
+    assert!(history.stdout.contains(&format!("{file}\"")));
+    assert!(!history.stdout.contains("secret"));
+}
+
+#[test]
+fn the_archive_the_ons_publishes_is_downloaded_and_the_uk_file_inside_it_read() {
+    let db = TestDb::sqlite();
+    let url = serve_file(Served {
+        path: "/onspd.zip",
+        content_type: "application/zip",
+        body: onspd_zip(&postcode_fixture_bytes("onspd_sample.csv")),
+        with_length: false,
+    });
+    let zipped = db
+        .cli_full(
+            &["import", "postcodes", &url, "--json"],
+            &[ALLOW_HTTP],
+            None,
+        )
+        .json();
+    assert_eq!(zipped["rows_loaded"], 10);
+    assert_eq!(
+        zipped["source"],
+        format!("{url}, file Data/ONSPD_NOV_2025_UK.csv (the largest of 3 CSV files inside)")
+    );
+}
+
+#[test]
+fn a_file_whose_length_is_over_the_limit_is_refused() {
+    let db = TestDb::sqlite();
+    let capped = db.cli_full(
+        &["import", "postcodes", &served_onspd()],
+        &[ALLOW_HTTP, ("IMPORT_MAX_BYTES", "500")],
+        None,
+    );
+    assert_eq!(capped.code, 2, "{capped:?}");
+    assert!(
+        capped.stderr.contains("more than the limit of 500"),
+        "{capped:?}"
+    );
+}
+
+#[test]
+fn a_stream_without_a_length_is_cut_at_the_limit_and_the_table_is_untouched() {
     let db = TestDb::sqlite();
     let onspd = postcode_fixture_bytes("onspd_sample.csv");
+    db.import_stdin_with("postcodes", &onspd, &["--json"])
+        .json();
+    assert_eq!(db.postcode_count(), 10);
     // About 1 MB of distinct postcodes, larger than the reader's first buffer.
     let mut large = String::from("postcode,lat,lon\n");
     for district in 1..=9 {
@@ -266,123 +357,56 @@ fn files_are_fetched_from_urls_within_the_limits() {
             }
         }
     }
-    let centres = shipped_text("centres.csv").into_bytes();
-    let base = serve_files(vec![
-        Served {
-            path: "/onspd.csv",
-            content_type: "text/csv",
-            body: onspd.clone(),
-            with_length: true,
-        },
-        Served {
-            path: "/unsized.csv",
-            content_type: "application/octet-stream",
-            body: large.into_bytes(),
-            with_length: false,
-        },
-        Served {
-            path: "/page.csv",
-            content_type: "text/html; charset=utf-8",
-            body: b"<html>sign in</html>".to_vec(),
-            with_length: true,
-        },
-        Served {
-            path: "/centres.csv",
-            content_type: "text/csv",
-            body: centres,
-            with_length: true,
-        },
-        Served {
-            path: "/onspd.zip",
-            content_type: "application/zip",
-            body: onspd_zip(&onspd),
-            with_length: false,
-        },
-    ]);
-    let allow = [("IMPORT_ALLOW_HTTP", "true")];
-    let url = format!("{base}/onspd.csv?token=secret");
-
-    let refused = db.cli(&["import", "postcodes", &url]);
-    assert_eq!(refused.code, 2, "{refused:?}");
-    assert!(refused.stderr.contains("only https:// URLs are fetched"));
-    assert!(
-        !refused.stderr.contains("secret"),
-        "query strings are not shown"
-    );
-
-    let fetched = db.cli_full(&["import", "postcodes", &url, "--json"], &allow, None);
-    let fetched = fetched.json();
-    assert_eq!(fetched["rows_loaded"], 10);
-    let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
-    assert!(history.stdout.contains(&format!("{base}/onspd.csv\"")));
-    assert!(!history.stdout.contains("secret"));
-
-    // The archive the ONS publishes, downloaded: the UK file inside it is the one read.
-    let zipped = db.cli_full(
-        &[
-            "import",
-            "postcodes",
-            &format!("{base}/onspd.zip"),
-            "--json",
-        ],
-        &allow,
-        None,
-    );
-    let zipped = zipped.json();
-    assert_eq!(zipped["rows_loaded"], 10);
-    assert_eq!(
-        zipped["source"],
-        format!(
-            "{base}/onspd.zip, file Data/ONSPD_NOV_2025_UK.csv (the largest of 3 CSV files inside)"
-        )
-    );
-
-    let capped = db.cli_full(
-        &["import", "postcodes", &format!("{base}/onspd.csv")],
-        &[("IMPORT_ALLOW_HTTP", "true"), ("IMPORT_MAX_BYTES", "500")],
-        None,
-    );
-    assert_eq!(capped.code, 2, "{capped:?}");
-    assert!(
-        capped.stderr.contains("more than the limit of 500"),
-        "{capped:?}"
-    );
-    // Without a Content-Length the cap stops the stream part-way; the table is untouched.
+    let url = serve_file(Served {
+        path: "/unsized.csv",
+        content_type: "application/octet-stream",
+        body: large.into_bytes(),
+        with_length: false,
+    });
     let cut = db.cli_full(
-        &["import", "postcodes", &format!("{base}/unsized.csv")],
-        &[
-            ("IMPORT_ALLOW_HTTP", "true"),
-            ("IMPORT_MAX_BYTES", "600000"),
-        ],
+        &["import", "postcodes", &url],
+        &[ALLOW_HTTP, ("IMPORT_MAX_BYTES", "600000")],
         None,
     );
     assert_eq!(cut.code, 2, "{cut:?}");
     assert!(cut.stderr.contains("larger than the limit"), "{cut:?}");
     assert!(cut.stderr.contains("nothing was changed"), "{cut:?}");
     assert_eq!(db.postcode_count(), 10);
+}
 
-    let html = db.cli_full(
-        &["import", "postcodes", &format!("{base}/page.csv")],
-        &allow,
-        None,
-    );
+#[test]
+fn a_web_page_in_place_of_the_file_is_refused() {
+    let db = TestDb::sqlite();
+    let url = serve_file(Served {
+        path: "/page.csv",
+        content_type: "text/html; charset=utf-8",
+        body: b"<html>sign in</html>".to_vec(),
+        with_length: true,
+    });
+    let html = db.cli_full(&["import", "postcodes", &url], &[ALLOW_HTTP], None);
     assert_eq!(html.code, 2);
     assert!(html.stderr.contains("not a CSV file"), "{html:?}");
+}
 
-    let missing = db.cli_full(
-        &["import", "postcodes", &format!("{base}/nope.csv")],
-        &allow,
-        None,
-    );
+#[test]
+fn a_missing_file_is_refused_with_its_http_status() {
+    let db = TestDb::sqlite();
+    let url = served_onspd().replace("/onspd.csv", "/nope.csv");
+    let missing = db.cli_full(&["import", "postcodes", &url], &[ALLOW_HTTP], None);
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("404"), "{missing:?}");
+}
 
-    // The directory's own datasets can come from a URL too.
-    let centres = db.cli_full(
-        &["import", "centres", &format!("{base}/centres.csv")],
-        &allow,
-        None,
-    );
+#[test]
+fn the_directorys_own_datasets_can_come_from_a_url_too() {
+    let db = TestDb::sqlite();
+    let url = serve_file(Served {
+        path: "/centres.csv",
+        content_type: "text/csv",
+        body: shipped_text("centres.csv").into_bytes(),
+        with_length: true,
+    });
+    let centres = db.cli_full(&["import", "centres", &url], &[ALLOW_HTTP], None);
     assert_eq!(centres.code, 0, "{centres:?}");
     assert!(centres.stdout.contains("rows valid; applied"));
 }

@@ -218,6 +218,12 @@ pub fn serve_files(files: Vec<Served>) -> String {
     base
 }
 
+/// One file served as [`serve_files`] serves it: its URL.
+pub fn serve_file(file: Served) -> String {
+    let path = file.path;
+    format!("{}{path}", serve_files(vec![file]))
+}
+
 /// `centre-directory serve` as a child process on a free port, its log lines sent to `log`.
 pub struct ServeProcess {
     pub child: std::process::Child,

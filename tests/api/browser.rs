@@ -159,7 +159,19 @@ async fn a_search_typed_and_submitted_shows_results_in_order() {
         .unwrap();
     assert!(first.contains("Leeds"), "{first}");
     assert!(first.contains("miles"), "{first}");
+    b.client.clone().close().await.unwrap();
+    server.stop().await;
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_submitted_empty_focuses_an_error_summary_whose_link_leads_to_the_field() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let Some(b) = browser(1280, 900).await else {
+        server.stop().await;
+        return;
+    };
+    let c = &b.client;
     // Submitted empty: the error summary is shown and has the focus; the field says why.
     c.goto(&format!("{}/", server.base)).await.unwrap();
     c.find(Locator::Css("button[type=submit]"))

@@ -42,20 +42,36 @@ fn every_shipped_file_imports_and_a_repeat_is_unchanged() {
 }
 
 #[test]
-fn dry_run_shows_the_diff_apply_writes_it_and_rollback_restores() {
-    suite::dry_run_apply_and_rollback(&TestDb::sqlite());
+fn a_dry_run_reports_the_diff_and_changes_nothing() {
+    suite::a_dry_run_reports_the_diff_and_changes_nothing(&TestDb::sqlite());
 }
 
 #[test]
-fn malformed_files_are_rejected_with_line_and_column_and_nothing_changes() {
-    let db = loaded();
-    let before = Snapshot::load(&db.connect()).unwrap();
-    let history_before = db.cli(&["imports", "--json"]).stdout;
+fn an_applied_import_reports_the_diff_and_writes_a_new_version() {
+    suite::an_applied_import_reports_the_diff_and_writes_a_new_version(&TestDb::sqlite());
+}
 
+#[test]
+fn a_rollback_restores_the_previous_rows_as_a_new_version() {
+    suite::a_rollback_restores_the_previous_rows_as_a_new_version(&TestDb::sqlite());
+}
+
+#[test]
+fn a_rollback_past_the_first_import_is_refused_and_changes_nothing() {
+    suite::a_rollback_past_the_first_import_is_refused_and_changes_nothing(&TestDb::sqlite());
+}
+
+#[test]
+fn the_history_lists_imports_and_rollbacks_with_their_actors_and_counts() {
+    suite::the_history_lists_imports_and_rollbacks_with_their_actors_and_counts(&TestDb::sqlite());
+}
+
+/// Malformed centres files: what is wrong, the file, and the message that must name it.
+fn malformed_centres_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let unknown_col_header = format!("{HEADER},colour");
     let missing_lat_header = HEADER.replace(",lat,", ",");
     let missing_lat_row = UNIT.replace(",53.8073,", ",");
-    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+    vec![
         ("empty file", Vec::new(), "line 1: the file is empty"),
         ("header only", format!("{HEADER}\n").into_bytes(), "line 2: the file has a header but no data rows"),
         (
@@ -153,7 +169,16 @@ fn malformed_files_are_rejected_with_line_and_column_and_nothing_changes() {
             file(&[&with_cell(UNIT, "unverified", "colour")]),
             "line 2, column 22 (unverified): 'colour' is not a column of centres",
         ),
-    ];
+    ]
+}
+
+#[test]
+fn malformed_files_are_rejected_with_line_and_column_and_nothing_changes() {
+    let db = loaded();
+    let before = Snapshot::load(&db.connect()).unwrap();
+    let history_before = db.cli(&["imports", "--json"]).stdout;
+
+    let cases = malformed_centres_files();
     assert!(cases.len() >= 15);
     for (what, bytes, expected) in &cases {
         let out = db.import_stdin("centres", bytes);

@@ -4,20 +4,44 @@
 use crate::support::{fewer_centres, shipped_text, suite, TestDb, TestServer, ALICE};
 
 #[test]
-fn postgres_every_shipped_file_imports_and_a_repeat_is_unchanged() {
+fn every_shipped_file_imports_and_a_repeat_is_unchanged() {
     let Some(db) = TestDb::postgres() else { return };
     suite::every_shipped_file_imports(&db);
     println!("postgres test ran against {}", db.url);
 }
 
 #[test]
-fn postgres_dry_run_apply_and_rollback() {
+fn a_dry_run_reports_the_diff_and_changes_nothing() {
     let Some(db) = TestDb::postgres() else { return };
-    suite::dry_run_apply_and_rollback(&db);
+    suite::a_dry_run_reports_the_diff_and_changes_nothing(&db);
+}
+
+#[test]
+fn an_applied_import_reports_the_diff_and_writes_a_new_version() {
+    let Some(db) = TestDb::postgres() else { return };
+    suite::an_applied_import_reports_the_diff_and_writes_a_new_version(&db);
+}
+
+#[test]
+fn a_rollback_restores_the_previous_rows_as_a_new_version() {
+    let Some(db) = TestDb::postgres() else { return };
+    suite::a_rollback_restores_the_previous_rows_as_a_new_version(&db);
+}
+
+#[test]
+fn a_rollback_past_the_first_import_is_refused_and_changes_nothing() {
+    let Some(db) = TestDb::postgres() else { return };
+    suite::a_rollback_past_the_first_import_is_refused_and_changes_nothing(&db);
+}
+
+#[test]
+fn the_history_lists_imports_and_rollbacks_with_their_actors_and_counts() {
+    let Some(db) = TestDb::postgres() else { return };
+    suite::the_history_lists_imports_and_rollbacks_with_their_actors_and_counts(&db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_serve_loads_the_shipped_data_and_answers() {
+async fn serve_loads_the_shipped_data_and_answers() {
     let Some(db) = TestDb::postgres() else { return };
     let server = TestServer::start(&db).await;
     let (status, body) = server.get_json("/readyz").await;
@@ -32,19 +56,19 @@ async fn postgres_serve_loads_the_shipped_data_and_answers() {
 }
 
 #[test]
-fn postgres_postcode_directory_loads_and_replaces() {
+fn postcode_directory_loads_and_replaces() {
     let Some(db) = TestDb::postgres() else { return };
     suite::postcode_directory_loads(&db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_postcodes_in_memory_match_the_database() {
+async fn postcodes_in_memory_match_the_database() {
     let Some(db) = TestDb::postgres() else { return };
     suite::postcodes_in_memory_match_the_database(&db).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_replicas_share_imports_and_a_second_import_gets_409() {
+async fn replicas_share_imports_and_a_second_import_gets_409() {
     let Some(db) = TestDb::postgres() else { return };
     let settings = db.admin_settings();
     let poll = std::time::Duration::from_millis(200);

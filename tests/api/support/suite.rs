@@ -50,9 +50,19 @@ pub fn every_shipped_file_imports(db: &TestDb) {
     );
 }
 
-/// Dry run prints the diff and writes nothing; applying then gives the same diff; rollback
-/// restores the previous version; the history lists it all.
-pub fn dry_run_apply_and_rollback(db: &TestDb) {
+/// The shipped centres imported, and an edited copy of them in a file: one centre renamed,
+/// one removed, one added.
+struct EditedCentres {
+    /// The directory after the shipped import.
+    before: Snapshot,
+    /// The edited file, as a command-line argument.
+    path: String,
+    renamed_id: String,
+    removed_id: String,
+    _dir: tempfile::TempDir,
+}
+
+fn shipped_centres_and_an_edited_copy(db: &TestDb) -> EditedCentres {
     assert_eq!(
         db.cli(&["import", "centres", &shipped_path("centres.csv")])
             .code,
@@ -68,7 +78,7 @@ pub fn dry_run_apply_and_rollback(db: &TestDb) {
     let name_col = headers.iter().position(|h| h == "name").unwrap();
     let id_col = headers.iter().position(|h| h == "id").unwrap();
     let removed_id = records.remove(1)[id_col].to_string();
-    let first_id = records[0][id_col].to_string();
+    let renamed_id = records[0][id_col].to_string();
     let mut changed: Vec<String> = records[0].iter().map(str::to_string).collect();
     changed[name_col] = format!("{} (renamed)", changed[name_col]);
     records[0] = csv::StringRecord::from(changed);
@@ -84,9 +94,29 @@ pub fn dry_run_apply_and_rollback(db: &TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("centres-edited.csv");
     std::fs::write(&path, &edited).unwrap();
-    let path = path.display().to_string();
+    EditedCentres {
+        before,
+        path: path.display().to_string(),
+        renamed_id,
+        removed_id,
+        _dir: dir,
+    }
+}
 
-    let dry = db.cli(&["import", "centres", &path, "--dry-run"]);
+/// The edited centres imported by the data team, then that import rolled back.
+fn edit_applied_and_rolled_back(db: &TestDb) -> EditedCentres {
+    let edit = shipped_centres_and_an_edited_copy(db);
+    let applied = db.cli(&["import", "centres", &edit.path, "--actor", "data-team"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    let rolled = db.cli(&["rollback", "centres"]);
+    assert_eq!(rolled.code, 0, "{rolled:?}");
+    edit
+}
+
+/// A dry run prints the diff and writes nothing.
+pub fn a_dry_run_reports_the_diff_and_changes_nothing(db: &TestDb) {
+    let edit = shipped_centres_and_an_edited_copy(db);
+    let dry = db.cli(&["import", "centres", &edit.path, "--dry-run"]);
     assert_eq!(dry.code, 0, "{dry:?}");
     assert!(
         dry.stdout.contains("dry run: nothing written"),
@@ -99,29 +129,46 @@ pub fn dry_run_apply_and_rollback(db: &TestDb) {
         dry.stdout
     );
     assert!(dry.stdout.contains("+ test-added-site"));
-    assert!(dry.stdout.contains(&format!("~ {first_id}")));
-    assert!(dry.stdout.contains(&format!("- {removed_id}")));
+    assert!(dry.stdout.contains(&format!("~ {}", edit.renamed_id)));
+    assert!(dry.stdout.contains(&format!("- {}", edit.removed_id)));
     let after_dry = Snapshot::load(&db.connect()).unwrap();
-    assert_eq!(after_dry.version, before.version);
-    assert_eq!(after_dry.centres(), before.centres());
+    assert_eq!(after_dry.version, edit.before.version);
+    assert_eq!(after_dry.centres(), edit.before.centres());
+}
 
-    let applied = db.cli(&["import", "centres", &path, "--actor", "data-team"]);
+/// Applying the file reports the same diff and makes it the next version.
+pub fn an_applied_import_reports_the_diff_and_writes_a_new_version(db: &TestDb) {
+    let edit = shipped_centres_and_an_edited_copy(db);
+    let applied = db.cli(&["import", "centres", &edit.path, "--actor", "data-team"]);
     assert_eq!(applied.code, 0, "{applied:?}");
     assert!(applied.stdout.contains("1 added, 1 changed, 1 removed"));
     let after = Snapshot::load(&db.connect()).unwrap();
-    assert_eq!(after.version, before.version + 1);
+    assert_eq!(after.version, edit.before.version + 1);
     assert!(after.centre("test-added-site").is_some());
-    assert!(after.centre(&removed_id).is_none());
-    assert!(after.centre(&first_id).unwrap().name.ends_with("(renamed)"));
+    assert!(after.centre(&edit.removed_id).is_none());
+    assert!(after
+        .centre(&edit.renamed_id)
+        .unwrap()
+        .name
+        .ends_with("(renamed)"));
+}
 
+/// A rollback restores the previous rows as a new version.
+pub fn a_rollback_restores_the_previous_rows_as_a_new_version(db: &TestDb) {
+    let edit = shipped_centres_and_an_edited_copy(db);
+    let applied = db.cli(&["import", "centres", &edit.path, "--actor", "data-team"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
     let rolled = db.cli(&["rollback", "centres"]);
     assert_eq!(rolled.code, 0, "{rolled:?}");
     assert!(rolled.stdout.contains("rolled back"), "{}", rolled.stdout);
     let restored = Snapshot::load(&db.connect()).unwrap();
-    assert_eq!(restored.centres(), before.centres());
-    assert_eq!(restored.version, before.version + 2);
+    assert_eq!(restored.centres(), edit.before.centres());
+    assert_eq!(restored.version, edit.before.version + 2);
+}
 
-    // Nothing earlier than the first import: a second rollback is refused, nothing changes.
+/// Nothing earlier than the first import: a second rollback is refused, nothing changes.
+pub fn a_rollback_past_the_first_import_is_refused_and_changes_nothing(db: &TestDb) {
+    let edit = edit_applied_and_rolled_back(db);
     let refused = db.cli(&["rollback", "centres"]);
     assert_eq!(refused.code, 2, "{refused:?}");
     assert!(
@@ -131,9 +178,15 @@ pub fn dry_run_apply_and_rollback(db: &TestDb) {
     );
     assert_eq!(
         Snapshot::load(&db.connect()).unwrap().version,
-        before.version + 2
+        edit.before.version + 2
     );
+}
 
+/// The history lists every import and rollback, newest first, with who made it and what it
+/// changed; a refused rollback leaves no record.
+pub fn the_history_lists_imports_and_rollbacks_with_their_actors_and_counts(db: &TestDb) {
+    edit_applied_and_rolled_back(db);
+    assert_eq!(db.cli(&["rollback", "centres"]).code, 2);
     let records = db.cli(&["imports", "--json"]).json();
     let actions: Vec<(&str, &str)> = records
         .as_array()

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::support::{
-    data_rows, fewer_centres, gzip, postcode_fixture_bytes, serve_files, shipped_text, zip_archive,
+    data_rows, fewer_centres, gzip, postcode_fixture_bytes, serve_file, shipped_text, zip_archive,
     Served, TestDb, TestServer, ALICE, BOB,
 };
 
@@ -76,13 +76,12 @@ async fn upload_as_bob(server: &TestServer) -> (u16, Value) {
 
 /// A URL to fetch the first 50 centres from (a local file server), and its import by alice.
 async fn import_fifty_from_a_url(server: &TestServer) -> (String, u16, Value) {
-    let base = serve_files(vec![Served {
+    let url = serve_file(Served {
         path: "/centres.csv",
         content_type: "text/csv",
         body: fewer_centres(50).into_bytes(),
         with_length: true,
-    }]);
-    let url = format!("{base}/centres.csv");
+    });
     let (status, report, _) = server
         .post(
             "/api/v1/imports/centres",

@@ -7,7 +7,7 @@ mod server;
 pub mod suite;
 
 pub use files::{gunzip, gzip, onspd_zip, unbrotli, zip_archive};
-pub use server::{serve_file, serve_files, ServeProcess, Served, TestServer};
+pub use server::{serve_file, ServeProcess, Served, TestServer};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -2,17 +2,15 @@
 //! every input kept in `fuzz/regressions/<target>/` (a crash the fuzzer found, once fixed,
 //! stays there as a regression test).
 
-mod support;
-
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use centre_directory::dataset::DATASET_NAMES;
 use centre_directory::fuzzing;
 
+use crate::support::{data_dir, postcode_fixture_bytes, repo_path};
+
 fn regressions(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/regressions")
-        .join(target);
+    let dir = repo_path("fuzz/regressions").join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|entries| {
             entries
@@ -42,7 +40,7 @@ fn shipped_files_keep_the_dataset_properties() {
             "treatment" => "treatment_topics.csv".to_string(),
             other => format!("{other}.csv"),
         };
-        let bytes = std::fs::read(support::data_dir().join(&file)).unwrap();
+        let bytes = std::fs::read(data_dir().join(&file)).unwrap();
         // The shipped file as it is, cut short in the middle of a row, and given as every
         // other dataset: each is valid or refused with reasons, never a panic.
         for (i, _) in DATASET_NAMES.iter().enumerate() {
@@ -60,9 +58,8 @@ fn shipped_files_keep_the_dataset_properties() {
 
 #[test]
 fn postcode_directory_files_keep_their_properties() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/postcodes");
     for name in ["onspd_sample.csv", "nspl_sample.csv"] {
-        let bytes = std::fs::read(fixtures.join(name)).unwrap();
+        let bytes = postcode_fixture_bytes(name);
         for skip in [false, true] {
             fuzzing::postcode_directory(&bytes, skip);
             fuzzing::postcode_directory(&bytes[..bytes.len() / 3], skip);

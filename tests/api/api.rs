@@ -1,9 +1,7 @@
 //! The read API over HTTP, against the real server on a fresh SQLite database with the shipped
 //! data loaded the way `serve` loads it.
 
-mod support;
-
-use support::{TestDb, TestServer};
+use crate::support::{fewer_centres, shipped_path, TestDb, TestServer};
 
 #[tokio::test]
 async fn health_and_readiness() {
@@ -99,14 +97,10 @@ async fn bad_list_parameters_are_named_in_a_problem() {
         ("colour=blue", "colour", "unknown parameter 'colour'"),
         ("service=magic", "service", "unknown service 'magic'"),
     ] {
-        let response = server.get(&format!("/api/v1/centres?{query}")).await;
-        assert_eq!(response.status().as_u16(), 400, "{query}");
-        assert_eq!(
-            response.headers()["content-type"],
-            "application/problem+json",
-            "{query}"
-        );
-        let body: serde_json::Value = response.json().await.unwrap();
+        let (status, body) = server
+            .get_problem(&format!("/api/v1/centres?{query}"))
+            .await;
+        assert_eq!(status, 400, "{query}");
         assert_eq!(body["status"], 400);
         assert_eq!(body["parameter"], parameter, "{query}");
         assert!(
@@ -193,12 +187,8 @@ async fn registries_and_treatment_topics() {
 async fn unknown_paths_answer_a_problem_404() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;
-    let response = server.get("/api/v1/nothing-here").await;
-    assert_eq!(response.status().as_u16(), 404);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
+    let (status, _) = server.get_problem("/api/v1/nothing-here").await;
+    assert_eq!(status, 404);
 }
 
 #[tokio::test]
@@ -212,14 +202,9 @@ async fn answers_carry_etags_and_a_matching_if_none_match_gets_304() {
     assert!(tag.starts_with("W/\"v"), "{tag}");
     assert_eq!(first.headers()["cache-control"], "public, max-age=60");
 
-    let revalidate = |tag: String| {
-        server
-            .client
-            .get(format!("{}{path}", server.base))
-            .header("If-None-Match", tag)
-            .send()
-    };
-    let again = revalidate(tag.clone()).await.unwrap();
+    let again = server
+        .get_with(path, &[("If-None-Match", tag.as_str())])
+        .await;
     assert_eq!(again.status(), 304);
     assert_eq!(again.headers()["etag"].to_str().unwrap(), tag);
     assert!(again.bytes().await.unwrap().is_empty());
@@ -235,21 +220,14 @@ async fn answers_carry_etags_and_a_matching_if_none_match_gets_304() {
     assert!(server.get("/healthz").await.headers().get("etag").is_none());
 
     // An import changes the directory version: the old tag no longer matches.
-    let out = db.cli(&[
-        "import",
-        "centres",
-        &support::data_dir()
-            .join("centres.csv")
-            .display()
-            .to_string(),
-    ]);
+    let out = db.cli(&["import", "centres", &shipped_path("centres.csv")]);
     assert_eq!(out.code, 0, "{out:?}");
-    let rows = std::fs::read_to_string(support::data_dir().join("centres.csv")).unwrap();
-    let fewer: String = rows.lines().take(60).map(|l| format!("{l}\n")).collect();
-    let out = db.cli_with_stdin(&["import", "centres", "-"], Some(fewer.as_bytes()));
+    let out = db.import_stdin("centres", fewer_centres(59));
     assert_eq!(out.code, 0, "{out:?}");
     server.reload();
-    let changed = revalidate(tag.clone()).await.unwrap();
+    let changed = server
+        .get_with(path, &[("If-None-Match", tag.as_str())])
+        .await;
     assert_eq!(changed.status(), 200);
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), tag);
     server.stop().await;
@@ -389,12 +367,7 @@ async fn openapi_describes_every_public_endpoint_and_the_docs_are_served() {
     assert_eq!(docs.status(), 200, "the redirect to /docs/ is followed");
     let html = docs.text().await.unwrap();
     assert!(html.contains("swagger-ui"), "{html}");
-    let init = server
-        .get("/docs/swagger-initializer.js")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (_, init) = server.get_text("/docs/swagger-initializer.js").await;
     assert!(init.contains("/openapi.json"));
     server.stop().await;
 }

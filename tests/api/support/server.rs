@@ -1,164 +1,14 @@
-//! Shared test support: a fresh database per test (SQLite file or PostgreSQL database), the
-//! CLI binary, and the real server started on port 0.
-#![allow(dead_code)]
+//! The server: in this process on a free port ([`TestServer`]) or as a `serve` child process
+//! ([`ServeProcess`]), and a minimal file server for imports from a URL ([`serve_files`]).
 
-pub mod suite;
-
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
-use centre_directory::config::{DatabaseUrl, GeocoderSetting, Settings};
+use centre_directory::config::Settings;
 use centre_directory::db::Database;
 use centre_directory::index::{Directory, Snapshot};
+use serde_json::Value;
 
-/// The repository's shipped data folder.
-pub fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
-}
-
-/// A fresh, empty database that disappears with the value.
-pub struct TestDb {
-    pub url: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_name: Option<String>,
-}
-
-const PG_ADMIN_URL_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-fn pg_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| PG_ADMIN_URL_DEFAULT.to_string())
-}
-
-impl TestDb {
-    pub fn sqlite() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = dir.path().join("directory.db").display().to_string();
-        Self {
-            url,
-            _dir: Some(dir),
-            pg_name: None,
-        }
-    }
-
-    /// A fresh PostgreSQL database, or `None` (with a message) when no server is reachable.
-    /// With `REQUIRE_POSTGRES=1` (as CI sets) an unreachable server fails the test instead.
-    pub fn postgres() -> Option<Self> {
-        use diesel::{Connection, PgConnection, RunQueryDsl};
-        let admin = pg_admin_url();
-        let mut conn = match PgConnection::establish(&admin) {
-            Ok(c) => c,
-            Err(e) => {
-                if std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
-                    panic!("REQUIRE_POSTGRES=1 but PostgreSQL is not reachable at {admin}: {e}");
-                }
-                // Written straight to stderr so the harness does not swallow it.
-                use std::io::Write;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "SKIPPED: PostgreSQL test not run: no server at {admin} ({e}); set TEST_POSTGRES_URL or start PostgreSQL"
-                );
-                return None;
-            }
-        };
-        let name = format!("cdtest_{}_{}", std::process::id(), rand_suffix());
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .expect("create test database");
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        Some(Self {
-            url: format!("{base}/{name}"),
-            _dir: None,
-            pg_name: Some(name),
-        })
-    }
-
-    pub fn settings(&self) -> Settings {
-        Settings {
-            database: DatabaseUrl::parse(&self.url).expect("url"),
-            bind: "127.0.0.1:0".parse().unwrap(),
-            data_dir: data_dir(),
-            admin_token: None,
-            geocoder: GeocoderSetting::Off,
-            fetch: Default::default(),
-            rate_limit: None,
-        }
-    }
-
-    pub fn connect(&self) -> Database {
-        let db = Database::connect(&DatabaseUrl::parse(&self.url).unwrap()).expect("connect");
-        db.migrate().expect("migrate");
-        db
-    }
-
-    /// Run the CLI against this database.
-    pub fn cli(&self, args: &[&str]) -> Output {
-        self.cli_with_stdin(args, None)
-    }
-
-    pub fn cli_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
-        self.cli_full(args, &[], stdin)
-    }
-
-    /// Run the CLI with extra environment variables.
-    pub fn cli_full(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Output {
-        use std::io::Write;
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_centre-directory"));
-        cmd.args(args)
-            .env("DATABASE_URL", &self.url)
-            .env("DATA_DIR", data_dir())
-            .env("GEOCODER", "off")
-            .env("RUST_LOG", "warn")
-            .env_remove("ADMIN_TOKEN")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("run centre-directory");
-        if let Some(bytes) = stdin {
-            child.stdin.take().unwrap().write_all(bytes).unwrap();
-        }
-        drop(child.stdin.take());
-        let out = child.wait_with_output().expect("wait");
-        Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-}
-
-fn rand_suffix() -> String {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    format!("{nanos:x}{n}")
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(name) = &self.pg_name {
-            use diesel::{Connection, PgConnection, RunQueryDsl};
-            if let Ok(mut conn) = PgConnection::establish(&pg_admin_url()) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut conn);
-            }
-        }
-    }
-}
-
-#[derive(Debug)]
-pub struct Output {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
+use super::{free_port, TestDb};
 
 /// A server running in this process on a free port, with the shipped data loaded.
 pub struct TestServer {
@@ -167,6 +17,15 @@ pub struct TestServer {
     pub directory: Arc<Directory>,
     pub client: reqwest::Client,
     handle: actix_web::dev::ServerHandle,
+    poller: Option<Poller>,
+}
+
+/// The version poller of [`TestServer::start_polling`], on its own runtime so that stopping
+/// the server stops it too (a poll left running after the test would wait for a database that
+/// is gone).
+struct Poller {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl TestServer {
@@ -174,14 +33,27 @@ impl TestServer {
         Self::start_with(test_db.settings()).await
     }
 
+    /// A server with the admin API on, as [`TestDb::admin_settings`] sets it.
+    pub async fn start_admin(test_db: &TestDb) -> Self {
+        Self::start_with(test_db.admin_settings()).await
+    }
+
     /// A server that also polls the database for imports made elsewhere, as `serve` does.
     pub async fn start_polling(settings: Settings, every: std::time::Duration) -> Self {
-        let server = Self::start_with(settings).await;
-        centre_directory::server::spawn_version_poller(
-            server.db.clone(),
-            server.directory.clone(),
-            every,
-        );
+        let mut server = Self::start_with(settings).await;
+        let (db, directory) = (server.db.clone(), server.directory.clone());
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                centre_directory::server::spawn_version_poller(db, directory, every);
+                let _ = tokio::task::spawn_blocking(move || stopped.recv()).await;
+            });
+        });
+        server.poller = Some(Poller { stop, thread });
         server
     }
 
@@ -208,28 +80,84 @@ impl TestServer {
             directory,
             client: reqwest::Client::new(),
             handle,
+            poller: None,
         }
     }
 
-    /// Stop the server and wait for its workers, so no database connection outlives the test
-    /// (a libpq connection still open at process exit can crash the test binary).
-    pub async fn stop(self) {
+    /// Stop the server (and its poller) and wait for its workers, so no database connection
+    /// outlives the test (a libpq connection still open at process exit can crash the test
+    /// binary).
+    pub async fn stop(mut self) {
+        if let Some(poller) = self.poller.take() {
+            let _ = poller.stop.send(());
+            tokio::task::spawn_blocking(move || poller.thread.join())
+                .await
+                .unwrap()
+                .expect("the poller thread");
+        }
         self.handle.stop(true).await;
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("request")
+        self.get_with(path, &[]).await
     }
 
-    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+    /// GET `path` with these request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
         let response = self.get(path).await;
         let status = response.status().as_u16();
         let body = response.json().await.expect("json body");
         (status, body)
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("text body"))
+    }
+
+    /// GET `path`, answered with a problem (`application/problem+json`): its status and body.
+    pub async fn get_problem(&self, path: &str) -> (u16, Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{path}"
+        );
+        (status, response.json().await.expect("problem body"))
+    }
+
+    /// POST `body` to `path` (with this `Authorization`, if any): the status, the JSON body
+    /// (`null` when there is none) and the headers.
+    pub async fn post(
+        &self,
+        path: &str,
+        auth: Option<&str>,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value, reqwest::header::HeaderMap) {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", content_type)
+            .body(body);
+        if let Some(a) = auth {
+            request = request.header("Authorization", a);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body, headers)
     }
 
     pub fn reload(&self) {
@@ -290,6 +218,12 @@ pub fn serve_files(files: Vec<Served>) -> String {
     base
 }
 
+/// One file served as [`serve_files`] serves it: its URL.
+pub fn serve_file(file: Served) -> String {
+    let path = file.path;
+    format!("{}{path}", serve_files(vec![file]))
+}
+
 /// `centre-directory serve` as a child process on a free port, its log lines sent to `log`.
 pub struct ServeProcess {
     pub child: std::process::Child,
@@ -302,21 +236,10 @@ pub struct ServeProcess {
 impl ServeProcess {
     pub fn start(db: &TestDb, port: Option<u16>, env: &[(&str, &str)]) -> Self {
         use std::io::BufRead;
-        let port = port.unwrap_or_else(|| {
-            std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port()
-        });
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_centre-directory"));
+        let port = port.unwrap_or_else(free_port);
+        let mut command = db.command(&["serve", "--poll-seconds", "1"]);
         command
-            .args(["serve", "--poll-seconds", "1"])
-            .env("DATABASE_URL", &db.url)
-            .env("DATA_DIR", data_dir())
             .env("BIND", format!("127.0.0.1:{port}"))
-            .env("GEOCODER", "off")
-            .env("RUST_LOG", "warn")
             .env("NO_COLOR", "1")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped());
@@ -351,8 +274,8 @@ impl ServeProcess {
     /// Wait until `/readyz` answers (with version `want`, when given); the version served.
     pub fn ready(&self, want: Option<i64>) -> i64 {
         for _ in 0..300 {
-            if let Ok(body) = reqwest::blocking::get(self.url("/readyz"))
-                .and_then(|r| r.json::<serde_json::Value>())
+            if let Ok(body) =
+                reqwest::blocking::get(self.url("/readyz")).and_then(|r| r.json::<Value>())
             {
                 let version = body["dataset"]["version"].as_i64().unwrap_or(-1);
                 if want.is_none_or(|w| w == version) {

@@ -2,117 +2,112 @@
 //! run, 422, history, rollback), reloads under load without a dropped request, exports that
 //! round-trip, and metrics without personal data.
 
-mod support;
-
 use std::sync::Arc;
 
 use serde_json::Value;
-use support::{serve_files, Served, TestDb, TestServer};
 
-const TOKEN: &str = "alice=0123456789abcdef0123,bob=fedcba9876543210fedc";
-const ALICE: &str = "Bearer 0123456789abcdef0123";
-
-async fn admin_server(db: &TestDb) -> TestServer {
-    let mut settings = db.settings();
-    settings.admin_token = Some(centre_directory::config::AdminTokens::parse(TOKEN).unwrap());
-    settings.fetch.allow_http = true;
-    settings.fetch.max_body_bytes = 2_000_000;
-    TestServer::start_with(settings).await
-}
-
-fn centres_file() -> String {
-    std::fs::read_to_string(support::data_dir().join("centres.csv")).unwrap()
-}
-
-/// The centres file cut to its first `rows` centres.
-fn fewer_centres(rows: usize) -> String {
-    centres_file()
-        .lines()
-        .take(rows + 1)
-        .map(|l| format!("{l}\r\n"))
-        .collect()
-}
-
-async fn post(
-    server: &TestServer,
-    path: &str,
-    auth: Option<&str>,
-    content_type: &str,
-    body: impl Into<reqwest::Body>,
-) -> (u16, Value, reqwest::header::HeaderMap) {
-    let mut request = server
-        .client
-        .post(format!("{}{path}", server.base))
-        .header("Content-Type", content_type)
-        .body(body);
-    if let Some(a) = auth {
-        request = request.header("Authorization", a);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body, headers)
-}
+use crate::support::{
+    data_rows, fewer_centres, gzip, postcode_fixture_bytes, serve_file, shipped_text, zip_archive,
+    Served, TestDb, TestServer, ALICE, BOB,
+};
 
 #[tokio::test]
 async fn the_admin_api_is_off_without_a_token_and_refuses_wrong_ones() {
     let db = TestDb::sqlite();
     let off = TestServer::start(&db).await;
-    let (status, body, _) = post(
-        &off,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "text/csv",
-        "x",
-    )
-    .await;
+    let (status, body, _) = off
+        .post("/api/v1/imports/centres", Some(ALICE), "text/csv", "x")
+        .await;
     assert_eq!(status, 404, "{body}");
     assert!(body["detail"].as_str().unwrap().contains("ADMIN_TOKEN"));
     off.stop().await;
 
-    let server = admin_server(&db).await;
-    let (status, _, headers) =
-        post(&server, "/api/v1/imports/centres", None, "text/csv", "x").await;
+    let server = TestServer::start_admin(&db).await;
+    let (status, _, headers) = server
+        .post("/api/v1/imports/centres", None, "text/csv", "x")
+        .await;
     assert_eq!(status, 401);
     assert_eq!(headers["www-authenticate"], "Bearer");
-    let (status, _, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some("Bearer 0123456789abcdef0124"),
-        "text/csv",
-        "x",
-    )
-    .await;
+    let (status, _, _) = server
+        .post(
+            "/api/v1/imports/centres",
+            Some("Bearer 0123456789abcdef0124"),
+            "text/csv",
+            "x",
+        )
+        .await;
     assert_eq!(status, 401);
-    let history = server
-        .client
-        .get(format!("{}/api/v1/imports", server.base))
-        .send()
-        .await
-        .unwrap();
+    let history = server.get("/api/v1/imports").await;
     assert_eq!(history.status(), 401);
     server.stop().await;
 }
 
+/// POST a centres file to the import API as `text/csv`.
+async fn import_centres(server: &TestServer, csv: String) -> (u16, Value) {
+    let (status, report, _) = server
+        .post("/api/v1/imports/centres", Some(ALICE), "text/csv", csv)
+        .await;
+    (status, report)
+}
+
+/// The centres list's first page: its `total` and `dataset` version.
+async fn centres_now(server: &TestServer) -> Value {
+    server.get_json("/api/v1/centres?limit=1").await.1
+}
+
+/// The shipped centres file uploaded as a multipart form (with a note beside it) by bob.
+async fn upload_as_bob(server: &TestServer) -> (u16, Value) {
+    let body = format!(
+        "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nweekly\r\n\
+         --XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"centres.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{}\r\n--XBOUNDARY--\r\n",
+        shipped_text("centres.csv")
+    );
+    let (status, report, _) = server
+        .post(
+            "/api/v1/imports/centres",
+            Some(BOB),
+            "multipart/form-data; boundary=XBOUNDARY",
+            body,
+        )
+        .await;
+    (status, report)
+}
+
+/// A URL to fetch the first 50 centres from (a local file server), and its import by alice.
+async fn import_fifty_from_a_url(server: &TestServer) -> (String, u16, Value) {
+    let url = serve_file(Served {
+        path: "/centres.csv",
+        content_type: "text/csv",
+        body: fewer_centres(50).into_bytes(),
+        with_length: true,
+    });
+    let (status, report, _) = server
+        .post(
+            "/api/v1/imports/centres",
+            Some(ALICE),
+            "application/json",
+            format!("{{\"url\": \"{url}\"}}"),
+        )
+        .await;
+    (url, status, report)
+}
+
 #[tokio::test]
-async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
+async fn a_dry_run_over_http_answers_the_diff_uncached_and_changes_nothing() {
     let db = TestDb::sqlite();
-    let server = admin_server(&db).await;
-    let (_, before) = server.get_json("/api/v1/centres?limit=1").await;
-    let version = before["dataset"]["version"].as_i64().unwrap();
+    let server = TestServer::start_admin(&db).await;
+    let before = centres_now(&server).await;
     let total = before["total"].as_u64().unwrap();
 
-    // Dry run: the diff, nothing written.
-    let smaller = fewer_centres(60);
-    let (status, report, headers) = post(
-        &server,
-        "/api/v1/imports/centres?dry_run=true",
-        Some(ALICE),
-        "text/csv",
-        smaller.clone(),
-    )
-    .await;
+    let (status, report, headers) = server
+        .post(
+            "/api/v1/imports/centres?dry_run=true",
+            Some(ALICE),
+            "text/csv",
+            fewer_centres(60),
+        )
+        .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["status"], "dry_run");
     assert_eq!(
@@ -120,38 +115,40 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
         total - 60
     );
     assert_eq!(headers["cache-control"], "no-store");
-    let (_, same) = server.get_json("/api/v1/centres?limit=1").await;
-    assert_eq!(same["dataset"]["version"], version);
+    let same = centres_now(&server).await;
+    assert_eq!(same["dataset"]["version"], before["dataset"]["version"]);
+    server.stop().await;
+}
 
-    // Apply: served at once by this replica, recorded with the token's name.
-    let (status, report, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "text/csv",
-        smaller,
-    )
-    .await;
+#[tokio::test]
+async fn an_applied_import_is_served_at_once_by_the_replica_that_took_it() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let version = centres_now(&server).await["dataset"]["version"]
+        .as_i64()
+        .unwrap();
+
+    let (status, report) = import_centres(&server, fewer_centres(60)).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["status"], "applied");
     let new_version = report["directory_version"].as_i64().unwrap();
     assert!(new_version > version);
-    let (_, after) = server.get_json("/api/v1/centres?limit=1").await;
+    let after = centres_now(&server).await;
     assert_eq!(after["total"], 60);
     assert_eq!(after["dataset"]["version"], new_version);
+    server.stop().await;
+}
 
-    // A file with problems: 422 with every problem by line and column; nothing changes.
+#[tokio::test]
+async fn a_file_with_problems_gets_422_naming_every_line_and_column_and_nothing_changes() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let version = centres_now(&server).await["dataset"]["version"].clone();
+
     let bad = fewer_centres(3)
         .replace(",53.", ",93.")
         .replace(",england,", ",mercia,");
-    let (status, problem, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "text/csv",
-        bad,
-    )
-    .await;
+    let (status, problem) = import_centres(&server, bad).await;
     assert_eq!(status, 422, "{problem}");
     let errors = problem["errors"].as_array().unwrap();
     assert!(!errors.is_empty());
@@ -161,113 +158,129 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
         "{problem}"
     );
     assert!(errors[0]["text"].as_str().unwrap().starts_with("line "));
-    let (_, unchanged) = server.get_json("/api/v1/centres?limit=1").await;
-    assert_eq!(unchanged["dataset"]["version"], new_version);
+    let unchanged = centres_now(&server).await;
+    assert_eq!(unchanged["dataset"]["version"], version);
+    server.stop().await;
+}
 
-    // A multipart upload, from bob.
-    let body = format!(
-        "--XBOUNDARY\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nweekly\r\n\
-         --XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"centres.csv\"\r\n\
-         Content-Type: text/csv\r\n\r\n{}\r\n--XBOUNDARY--\r\n",
-        centres_file()
-    );
-    let response = server
-        .client
-        .post(format!("{}/api/v1/imports/centres", server.base))
-        .header("Authorization", "Bearer fedcba9876543210fedc")
-        .header("Content-Type", "multipart/form-data; boundary=XBOUNDARY")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let (_, full) = server.get_json("/api/v1/centres?limit=1").await;
+#[tokio::test]
+async fn a_multipart_upload_is_imported() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let total = centres_now(&server).await["total"].clone();
+    let (status, report) = import_centres(&server, fewer_centres(60)).await;
+    assert_eq!(status, 200, "{report}");
+
+    let (status, report) = upload_as_bob(&server).await;
+    assert_eq!(status, 200, "{report}");
+    let full = centres_now(&server).await;
     assert_eq!(full["total"], total);
+    server.stop().await;
+}
 
-    // A URL to fetch.
-    let base = serve_files(vec![Served {
-        path: "/centres.csv",
-        content_type: "text/csv",
-        body: fewer_centres(50).into_bytes(),
-        with_length: true,
-    }]);
-    let (status, report, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "application/json",
-        format!("{{\"url\": \"{base}/centres.csv\"}}"),
-    )
-    .await;
+#[tokio::test]
+async fn a_url_in_a_json_body_is_fetched_and_imported() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let (_, status, report) = import_fifty_from_a_url(&server).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["rows"], 50);
+    server.stop().await;
+}
 
-    // Wrong media type, too large, unknown dataset.
-    let (status, _, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "image/png",
-        "x",
-    )
-    .await;
+#[tokio::test]
+async fn a_wrong_media_type_a_body_too_large_and_an_unknown_dataset_are_refused() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let (status, _, _) = server
+        .post("/api/v1/imports/centres", Some(ALICE), "image/png", "x")
+        .await;
     assert_eq!(status, 415);
-    let (status, _, _) = post(
-        &server,
-        "/api/v1/imports/centres",
-        Some(ALICE),
-        "text/csv",
-        vec![b'a'; 2_100_000],
-    )
-    .await;
+    let (status, _, _) = server
+        .post(
+            "/api/v1/imports/centres",
+            Some(ALICE),
+            "text/csv",
+            vec![b'a'; 2_100_000],
+        )
+        .await;
     assert_eq!(status, 413);
-    let (status, _, _) = post(
-        &server,
-        "/api/v1/imports/hospitals",
-        Some(ALICE),
-        "text/csv",
-        "x",
-    )
-    .await;
+    let (status, _, _) = server
+        .post("/api/v1/imports/hospitals", Some(ALICE), "text/csv", "x")
+        .await;
     assert_eq!(status, 404);
+    server.stop().await;
+}
 
-    // History, newest first, with who did it and from where; then roll back.
+#[tokio::test]
+async fn the_history_lists_imports_newest_first_with_who_made_them_and_from_where() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let (status, report) = import_centres(&server, fewer_centres(60)).await;
+    assert_eq!(status, 200, "{report}");
+    let (status, report) = upload_as_bob(&server).await;
+    assert_eq!(status, 200, "{report}");
+    let (url, status, report) = import_fifty_from_a_url(&server).await;
+    assert_eq!(status, 200, "{report}");
+
     let history: Value = server
-        .client
-        .get(format!("{}/api/v1/imports?dataset=centres", server.base))
-        .header("Authorization", ALICE)
-        .send()
+        .get_with(
+            "/api/v1/imports?dataset=centres",
+            &[("Authorization", ALICE)],
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     let records = history["results"].as_array().unwrap();
     assert_eq!(records[0]["actor"], "token:alice");
-    assert_eq!(records[0]["source"], format!("{base}/centres.csv"));
+    assert_eq!(records[0]["source"], url);
     assert_eq!(records[1]["actor"], "token:bob");
     assert_eq!(records[1]["source"], "upload centres.csv");
     assert!(records
         .windows(2)
         .all(|w| w[0]["id"].as_i64() > w[1]["id"].as_i64()));
-    let (status, report, _) = post(
-        &server,
-        "/api/v1/imports/centres/rollback",
-        Some(ALICE),
-        "text/plain",
-        "",
-    )
-    .await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_rollback_over_http_restores_the_previous_import() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let total = centres_now(&server).await["total"].clone();
+    let (status, report) = import_centres(&server, fewer_centres(60)).await;
+    assert_eq!(status, 200, "{report}");
+    let (status, report) = upload_as_bob(&server).await;
+    assert_eq!(status, 200, "{report}");
+    let (_, status, report) = import_fifty_from_a_url(&server).await;
+    assert_eq!(status, 200, "{report}");
+
+    let (status, report, _) = server
+        .post(
+            "/api/v1/imports/centres/rollback",
+            Some(ALICE),
+            "text/plain",
+            "",
+        )
+        .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["action"], "rollback");
-    let (_, rolled) = server.get_json("/api/v1/centres?limit=1").await;
+    let rolled = centres_now(&server).await;
     assert_eq!(rolled["total"], total);
+    server.stop().await;
+}
 
-    // Metrics: imports by outcome, requests by route pattern, never a postcode.
+#[tokio::test]
+async fn metrics_count_imports_and_requests_by_route_and_never_hold_a_postcode() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start_admin(&db).await;
+    let (status, report) = import_centres(&server, fewer_centres(60)).await;
+    assert_eq!(status, 200, "{report}");
+
     let _ = server
         .get("/api/v1/centres/nearest?postcode=LS9%207TF")
         .await;
-    let metrics = server.get("/metrics").await.text().await.unwrap();
+    let (_, metrics) = server.get_text("/metrics").await;
     assert!(
         metrics.contains("directory_imports_total{outcome=\"applied\"}"),
         "{metrics}"
@@ -285,7 +298,7 @@ async fn imports_over_http_dry_run_apply_reject_and_roll_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
     let db = TestDb::sqlite();
-    let server = Arc::new(admin_server(&db).await);
+    let server = Arc::new(TestServer::start_admin(&db).await);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut loops = Vec::new();
     for _ in 0..4 {
@@ -308,7 +321,7 @@ async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
             (seen, failures)
         }));
     }
-    let full = centres_file();
+    let full = shipped_text("centres.csv");
     let small = fewer_centres(40);
     for i in 0..8 {
         let body = if i % 2 == 0 {
@@ -316,14 +329,7 @@ async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
         } else {
             full.clone()
         };
-        let (status, report, _) = post(
-            &server,
-            "/api/v1/imports/centres",
-            Some(ALICE),
-            "text/csv",
-            body,
-        )
-        .await;
+        let (status, report) = import_centres(&server, body).await;
         assert_eq!(status, 200, "{report}");
         tokio::time::sleep(std::time::Duration::from_millis(30)).await;
     }
@@ -351,31 +357,24 @@ async fn queries_never_fail_or_mix_versions_while_imports_are_applied() {
 
 #[tokio::test]
 async fn a_postcode_directory_is_uploaded_as_a_zip_archive_and_centres_as_gzip() {
-    use std::io::Write;
     let db = TestDb::sqlite();
-    let server = admin_server(&db).await;
-    let onspd = std::fs::read(support::suite::postcode_fixture("onspd_sample.csv")).unwrap();
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let deflated = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    writer
-        .start_file("Documents/read me.txt", deflated)
-        .unwrap();
-    writer.write_all(b"codes and names").unwrap();
-    writer
-        .start_file("Data/ONSPD_NOV_2025_UK.csv", deflated)
-        .unwrap();
-    writer.write_all(&onspd).unwrap();
-    let archive = writer.finish().unwrap().into_inner();
+    let server = TestServer::start_admin(&db).await;
+    let archive = zip_archive(&[
+        ("Documents/read me.txt", b"codes and names"),
+        (
+            "Data/ONSPD_NOV_2025_UK.csv",
+            &postcode_fixture_bytes("onspd_sample.csv"),
+        ),
+    ]);
 
-    let (status, body, _) = post(
-        &server,
-        "/api/v1/imports/postcodes",
-        Some(ALICE),
-        "application/zip",
-        archive,
-    )
-    .await;
+    let (status, body, _) = server
+        .post(
+            "/api/v1/imports/postcodes",
+            Some(ALICE),
+            "application/zip",
+            archive,
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "applied");
     assert_eq!(body["rows_loaded"], 10);
@@ -390,16 +389,14 @@ async fn a_postcode_directory_is_uploaded_as_a_zip_archive_and_centres_as_gzip()
     assert_eq!(answer["location"]["precision"], "postcode");
 
     // The centres file gzip-compressed, as a dry run: the rows in force, so no difference.
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(centres_file().as_bytes()).unwrap();
-    let (status, body, _) = post(
-        &server,
-        "/api/v1/imports/centres?dry_run=true",
-        Some(ALICE),
-        "application/gzip",
-        gz.finish().unwrap(),
-    )
-    .await;
+    let (status, body, _) = server
+        .post(
+            "/api/v1/imports/centres?dry_run=true",
+            Some(ALICE),
+            "application/gzip",
+            gzip(shipped_text("centres.csv").as_bytes()),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "dry_run", "{body}");
     assert_eq!(
@@ -408,7 +405,7 @@ async fn a_postcode_directory_is_uploaded_as_a_zip_archive_and_centres_as_gzip()
     );
     assert_eq!(
         body["rows"].as_u64().unwrap() as usize,
-        centres_file().lines().count() - 1
+        data_rows("centres.csv")
     );
     server.stop().await;
 }
@@ -418,7 +415,7 @@ async fn exports_round_trip_and_neutralise_formulas() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;
     // A note that a spreadsheet would run as a formula.
-    let file = centres_file();
+    let file = shipped_text("centres.csv");
     let mut lines: Vec<String> = file.lines().map(str::to_string).collect();
     let header: Vec<&str> = lines[0].split(',').collect();
     let notes = header.iter().position(|h| *h == "notes").unwrap();
@@ -441,7 +438,7 @@ async fn exports_round_trip_and_neutralise_formulas() {
         .trim_end()
         .to_string();
     let with_formula = lines.join("\n") + "\n";
-    let out = db.cli_with_stdin(&["import", "centres", "-"], Some(with_formula.as_bytes()));
+    let out = db.import_stdin("centres", &with_formula);
     assert_eq!(out.code, 0, "{out:?}");
     server.reload();
 
@@ -462,7 +459,7 @@ async fn exports_round_trip_and_neutralise_formulas() {
         "negative longitudes stay numbers"
     );
     // The export imports back as the same data.
-    let again = db.cli_with_stdin(&["import", "centres", "-"], Some(exported.as_bytes()));
+    let again = db.import_stdin("centres", &exported);
     assert_eq!(again.code, 0, "{again:?}");
     assert!(again.stdout.contains("unchanged"), "{}", again.stdout);
     // The CLI writes the same file.
@@ -470,12 +467,9 @@ async fn exports_round_trip_and_neutralise_formulas() {
     assert_eq!(cli.code, 0);
     assert_eq!(cli.stdout, exported);
     // A filtered CSV export holds only the matching rows.
-    let scottish = server
-        .get("/api/v1/centres?format=csv&nation=scotland")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (_, scottish) = server
+        .get_text("/api/v1/centres?format=csv&nation=scotland")
+        .await;
     assert!(scottish.lines().skip(1).all(|l| l.contains(",scotland,")));
 
     let (status, geo) = server

@@ -1,25 +1,47 @@
 //! The same import behaviour and the API on a real PostgreSQL server. Skips (saying so) when
 //! no server is reachable, unless REQUIRE_POSTGRES=1, as in CI.
 
-mod support;
-
-use support::{suite, TestDb, TestServer};
+use crate::support::{fewer_centres, shipped_text, suite, TestDb, TestServer, ALICE};
 
 #[test]
-fn postgres_every_shipped_file_imports_and_a_repeat_is_unchanged() {
+fn every_shipped_file_imports_and_a_repeat_is_unchanged() {
     let Some(db) = TestDb::postgres() else { return };
     suite::every_shipped_file_imports(&db);
     println!("postgres test ran against {}", db.url);
 }
 
 #[test]
-fn postgres_dry_run_apply_and_rollback() {
+fn a_dry_run_reports_the_diff_and_changes_nothing() {
     let Some(db) = TestDb::postgres() else { return };
-    suite::dry_run_apply_and_rollback(&db);
+    suite::a_dry_run_reports_the_diff_and_changes_nothing(&db);
+}
+
+#[test]
+fn an_applied_import_reports_the_diff_and_writes_a_new_version() {
+    let Some(db) = TestDb::postgres() else { return };
+    suite::an_applied_import_reports_the_diff_and_writes_a_new_version(&db);
+}
+
+#[test]
+fn a_rollback_restores_the_previous_rows_as_a_new_version() {
+    let Some(db) = TestDb::postgres() else { return };
+    suite::a_rollback_restores_the_previous_rows_as_a_new_version(&db);
+}
+
+#[test]
+fn a_rollback_past_the_first_import_is_refused_and_changes_nothing() {
+    let Some(db) = TestDb::postgres() else { return };
+    suite::a_rollback_past_the_first_import_is_refused_and_changes_nothing(&db);
+}
+
+#[test]
+fn the_history_lists_imports_and_rollbacks_with_their_actors_and_counts() {
+    let Some(db) = TestDb::postgres() else { return };
+    suite::the_history_lists_imports_and_rollbacks_with_their_actors_and_counts(&db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_serve_loads_the_shipped_data_and_answers() {
+async fn serve_loads_the_shipped_data_and_answers() {
     let Some(db) = TestDb::postgres() else { return };
     let server = TestServer::start(&db).await;
     let (status, body) = server.get_json("/readyz").await;
@@ -34,44 +56,36 @@ async fn postgres_serve_loads_the_shipped_data_and_answers() {
 }
 
 #[test]
-fn postgres_postcode_directory_loads_and_replaces() {
+fn postcode_directory_loads_and_replaces() {
     let Some(db) = TestDb::postgres() else { return };
     suite::postcode_directory_loads(&db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_postcodes_in_memory_match_the_database() {
+async fn postcodes_in_memory_match_the_database() {
     let Some(db) = TestDb::postgres() else { return };
     suite::postcodes_in_memory_match_the_database(&db).await;
 }
 
-const TOKEN: &str = "0123456789abcdef0123";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_replicas_share_imports_and_a_second_import_gets_409() {
+async fn replicas_share_imports_and_a_second_import_gets_409() {
     let Some(db) = TestDb::postgres() else { return };
-    let mut settings = db.settings();
-    settings.admin_token = Some(centre_directory::config::AdminTokens::parse(TOKEN).unwrap());
+    let settings = db.admin_settings();
     let poll = std::time::Duration::from_millis(200);
     let a = TestServer::start_polling(settings.clone(), poll).await;
     let b = TestServer::start_polling(settings, poll).await;
     let (_, before) = b.get_json("/api/v1/centres?limit=1").await;
-    let file = std::fs::read_to_string(support::data_dir().join("centres.csv")).unwrap();
-    let smaller: String = file.lines().take(31).map(|l| format!("{l}\n")).collect();
-    let post = |server: &TestServer, body: String| {
-        server
-            .client
-            .post(format!("{}/api/v1/imports/centres", server.base))
-            .header("Authorization", format!("Bearer {TOKEN}"))
-            .header("Content-Type", "text/csv")
-            .body(body)
-            .send()
-    };
-    let response = post(&a, smaller.clone()).await.unwrap();
-    assert_eq!(response.status(), 200);
-    let version = response.json::<serde_json::Value>().await.unwrap()["directory_version"]
-        .as_i64()
-        .unwrap();
+    let file = shipped_text("centres.csv");
+    let (status, report, _) = a
+        .post(
+            "/api/v1/imports/centres",
+            Some(ALICE),
+            "text/csv",
+            fewer_centres(30),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    let version = report["directory_version"].as_i64().unwrap();
     // Replica B serves the import made through A within its poll interval.
     let started = std::time::Instant::now();
     loop {
@@ -108,18 +122,26 @@ async fn postgres_replicas_share_imports_and_a_second_import_gets_409() {
     });
     locked_rx.recv().unwrap();
     let started = std::time::Instant::now();
-    let refused = post(&b, file.clone()).await.unwrap();
-    assert_eq!(refused.status(), 409);
+    let (status, problem, _) = b
+        .post(
+            "/api/v1/imports/centres",
+            Some(ALICE),
+            "text/csv",
+            file.clone(),
+        )
+        .await;
+    assert_eq!(status, 409, "{problem}");
     assert!(started.elapsed() < std::time::Duration::from_secs(3));
-    let problem: serde_json::Value = refused.json().await.unwrap();
     assert!(problem["detail"]
         .as_str()
         .unwrap()
         .contains("another import is running"));
     release_tx.send(()).unwrap();
     holder.join().unwrap();
-    let accepted = post(&b, file).await.unwrap();
-    assert_eq!(accepted.status(), 200);
+    let (status, accepted, _) = b
+        .post("/api/v1/imports/centres", Some(ALICE), "text/csv", file)
+        .await;
+    assert_eq!(status, 200, "{accepted}");
     a.stop().await;
     b.stop().await;
 }

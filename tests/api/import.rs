@@ -1,10 +1,9 @@
 //! The import command on the embedded SQLite database: shipped files, malformed files, BOM and
 //! CRLF, dry run, unchanged detection, rollback.
 
-mod support;
-
 use centre_directory::index::Snapshot;
-use support::{suite, TestDb};
+
+use crate::support::{binary, shipped_path, suite, TestDb, STATS_HEADER};
 
 const HEADER: &str = "id,kind,name,hospital,organisation,address,town,postcode,nation,lat,lon,phone,website,age_min,age_max,tya_role,services,tct_unit,notes,source,last_verified,unverified";
 const UNIT: &str = "tya-test-a,tya_unit,Test unit A,Test Hospital,Test Trust,1 Test Road,Leeds,LS9 7TF,england,53.8073,-1.5204,0113 243 3144,https://example.org/a,16,24,ptc,tya_unit;chemotherapy,true,,https://example.org/source,2026-11-28,";
@@ -32,14 +31,9 @@ fn with_cell(row: &str, column: &str, value: &str) -> String {
 fn loaded() -> TestDb {
     let db = TestDb::sqlite();
     for (dataset, file) in suite::DATASETS {
-        let path = support::data_dir().join(file).display().to_string();
-        assert_eq!(db.cli(&["import", dataset, &path]).code, 0);
+        assert_eq!(db.cli(&["import", dataset, &shipped_path(file)]).code, 0);
     }
     db
-}
-
-fn import_bytes(db: &TestDb, dataset: &str, bytes: &[u8]) -> support::Output {
-    db.cli_with_stdin(&["import", dataset, "-"], Some(bytes))
 }
 
 #[test]
@@ -48,20 +42,36 @@ fn every_shipped_file_imports_and_a_repeat_is_unchanged() {
 }
 
 #[test]
-fn dry_run_shows_the_diff_apply_writes_it_and_rollback_restores() {
-    suite::dry_run_apply_and_rollback(&TestDb::sqlite());
+fn a_dry_run_reports_the_diff_and_changes_nothing() {
+    suite::a_dry_run_reports_the_diff_and_changes_nothing(&TestDb::sqlite());
 }
 
 #[test]
-fn malformed_files_are_rejected_with_line_and_column_and_nothing_changes() {
-    let db = loaded();
-    let before = Snapshot::load(&db.connect()).unwrap();
-    let history_before = db.cli(&["imports", "--json"]).stdout;
+fn an_applied_import_reports_the_diff_and_writes_a_new_version() {
+    suite::an_applied_import_reports_the_diff_and_writes_a_new_version(&TestDb::sqlite());
+}
 
+#[test]
+fn a_rollback_restores_the_previous_rows_as_a_new_version() {
+    suite::a_rollback_restores_the_previous_rows_as_a_new_version(&TestDb::sqlite());
+}
+
+#[test]
+fn a_rollback_past_the_first_import_is_refused_and_changes_nothing() {
+    suite::a_rollback_past_the_first_import_is_refused_and_changes_nothing(&TestDb::sqlite());
+}
+
+#[test]
+fn the_history_lists_imports_and_rollbacks_with_their_actors_and_counts() {
+    suite::the_history_lists_imports_and_rollbacks_with_their_actors_and_counts(&TestDb::sqlite());
+}
+
+/// Malformed centres files: what is wrong, the file, and the message that must name it.
+fn malformed_centres_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let unknown_col_header = format!("{HEADER},colour");
     let missing_lat_header = HEADER.replace(",lat,", ",");
     let missing_lat_row = UNIT.replace(",53.8073,", ",");
-    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+    vec![
         ("empty file", Vec::new(), "line 1: the file is empty"),
         ("header only", format!("{HEADER}\n").into_bytes(), "line 2: the file has a header but no data rows"),
         (
@@ -159,10 +169,19 @@ fn malformed_files_are_rejected_with_line_and_column_and_nothing_changes() {
             file(&[&with_cell(UNIT, "unverified", "colour")]),
             "line 2, column 22 (unverified): 'colour' is not a column of centres",
         ),
-    ];
+    ]
+}
+
+#[test]
+fn malformed_files_are_rejected_with_line_and_column_and_nothing_changes() {
+    let db = loaded();
+    let before = Snapshot::load(&db.connect()).unwrap();
+    let history_before = db.cli(&["imports", "--json"]).stdout;
+
+    let cases = malformed_centres_files();
     assert!(cases.len() >= 15);
     for (what, bytes, expected) in &cases {
-        let out = import_bytes(&db, "centres", bytes);
+        let out = db.import_stdin("centres", bytes);
         assert_eq!(out.code, 2, "{what}: expected exit code 2, got {out:?}");
         assert!(
             out.stderr.contains(expected),
@@ -188,7 +207,7 @@ fn every_problem_of_a_file_is_reported_not_only_the_first() {
         &with_cell(UNIT, "lat", "91"),
         &with_cell(CENTRE, "nation", "france"),
     ]);
-    let out = import_bytes(&db, "centres", &bad);
+    let out = db.import_stdin("centres", &bad);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("2 problem(s) found"), "{}", out.stderr);
     assert!(out.stderr.contains("line 2, column 10 (lat)"));
@@ -201,7 +220,7 @@ fn other_datasets_check_their_own_rules() {
     let rules = "id,nation,age_min,age_max,setting,rule,source,last_verified\n\
         a,england,0,15,childrens_ptc,Children's centre,https://example.org,2026-11-28\n\
         b,england,15,24,tya_ptc,TYA centre,https://example.org,2026-11-28\n";
-    let out = import_bytes(&db, "referral_rules", rules.as_bytes());
+    let out = db.import_stdin("referral_rules", rules.as_bytes());
     assert_eq!(out.code, 2);
     assert!(
         out.stderr.contains("line 3: ages 15-24 overlap ages 0-15"),
@@ -209,9 +228,11 @@ fn other_datasets_check_their_own_rules() {
         out.stderr
     );
 
-    let stats = "nation,period,cancer,age_band,sex,measure,value,source,last_verified\n\
-        england,2022,all_cancers,all_ages,all,new_cases_per_year,-5,https://example.org,2026-11-28\n";
-    let out = import_bytes(&db, "registry_stats", stats.as_bytes());
+    let stats = format!(
+        "{STATS_HEADER}\n\
+        england,2022,all_cancers,all_ages,all,new_cases_per_year,-5,https://example.org,2026-11-28\n"
+    );
+    let out = db.import_stdin("registry_stats", &stats);
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
@@ -222,7 +243,7 @@ fn other_datasets_check_their_own_rules() {
 
     let areas = "area,name,nation,lat,lon,source,last_verified\n\
         L1,Liverpool,england,53.4,-2.9,https://example.org,2026-11-28\n";
-    let out = import_bytes(&db, "postcode_areas", areas.as_bytes());
+    let out = db.import_stdin("postcode_areas", areas.as_bytes());
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
@@ -231,7 +252,7 @@ fn other_datasets_check_their_own_rules() {
         out.stderr
     );
 
-    let out = import_bytes(&db, "hospitals", b"id\n1\n");
+    let out = db.import_stdin("hospitals", b"id\n1\n");
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
@@ -246,7 +267,7 @@ fn bom_crlf_and_multiline_quoted_cells_are_accepted() {
     let db = TestDb::sqlite();
     let multiline = with_cell(UNIT, "notes", "\"First line,\r\nsecond line\"");
     let text = format!("\u{feff}{HEADER}\r\n{multiline}\r\n{CENTRE}\r\n");
-    let out = import_bytes(&db, "centres", text.as_bytes());
+    let out = db.import_stdin("centres", text.as_bytes());
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout.contains("2 rows valid; applied"),
@@ -266,8 +287,8 @@ fn bom_crlf_and_multiline_quoted_cells_are_accepted() {
 #[test]
 fn a_reordered_file_with_the_same_rows_is_unchanged() {
     let db = TestDb::sqlite();
-    assert_eq!(import_bytes(&db, "centres", &file(&[UNIT, CENTRE])).code, 0);
-    let out = import_bytes(&db, "centres", &file(&[CENTRE, UNIT]));
+    assert_eq!(db.import_stdin("centres", file(&[UNIT, CENTRE])).code, 0);
+    let out = db.import_stdin("centres", file(&[CENTRE, UNIT]));
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains("unchanged"), "{}", out.stdout);
     assert_eq!(Snapshot::load(&db.connect()).unwrap().version, 1);
@@ -275,8 +296,7 @@ fn a_reordered_file_with_the_same_rows_is_unchanged() {
 
 #[test]
 fn a_keyword_connection_string_is_refused_not_turned_into_a_file() {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_centre-directory"));
-    let out = cmd
+    let out = binary()
         .args(["imports"])
         .env("DATABASE_URL", "host=localhost dbname=test")
         .current_dir(std::env::temp_dir())

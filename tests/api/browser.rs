@@ -5,21 +5,19 @@
 //! Needs `chromium` and `chromium-driver` (Debian packages) and `npm ci --prefix tests/browser`
 //! for axe-core. Without them the tests say SKIPPED, unless REQUIRE_BROWSER=1 (as CI sets).
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::support::{self, free_port, repo_path, TestDb, TestServer};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
-use support::{TestDb, TestServer};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn axe_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js")
+    repo_path("tests/browser/node_modules/axe-core/axe.min.js")
 }
 
 /// A headless browser and its driver process (killed on drop).
@@ -36,11 +34,7 @@ impl Drop for Browser {
 }
 
 fn skip(why: &str) -> Option<Browser> {
-    if std::env::var("REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-        panic!("REQUIRE_BROWSER=1 but {why}");
-    }
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "SKIPPED: browser test not run: {why}");
+    support::skip("REQUIRE_BROWSER", "browser test", why);
     None
 }
 
@@ -55,11 +49,7 @@ async fn browser(width: u32, height: u32) -> Option<Browser> {
     if !axe_path().exists() {
         return skip("axe-core is missing (npm ci --prefix tests/browser)");
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let driver = Command::new(&driver_bin)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -169,7 +159,19 @@ async fn a_search_typed_and_submitted_shows_results_in_order() {
         .unwrap();
     assert!(first.contains("Leeds"), "{first}");
     assert!(first.contains("miles"), "{first}");
+    b.client.clone().close().await.unwrap();
+    server.stop().await;
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_submitted_empty_focuses_an_error_summary_whose_link_leads_to_the_field() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let Some(b) = browser(1280, 900).await else {
+        server.stop().await;
+        return;
+    };
+    let c = &b.client;
     // Submitted empty: the error summary is shown and has the focus; the field says why.
     c.goto(&format!("{}/", server.base)).await.unwrap();
     c.find(Locator::Css("button[type=submit]"))
@@ -252,7 +254,7 @@ async fn main_pages_pass_axe_fit_320px_and_are_screenshotted() {
         return;
     };
     let axe = std::fs::read_to_string(axe_path()).unwrap();
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    let shots = repo_path("docs/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let mut failures = Vec::new();
     for (name, path) in PAGES {

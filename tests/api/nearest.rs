@@ -1,8 +1,6 @@
 //! Location queries over HTTP: nearest with filters, the geocoding chain offline, and the
 //! online geocoder against a local stand-in speaking postcodes.io's documented JSON.
 
-mod support;
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -10,7 +8,8 @@ use std::time::Duration;
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use centre_directory::config::GeocoderSetting;
-use support::{TestDb, TestServer};
+
+use crate::support::{TestDb, TestServer};
 
 #[tokio::test]
 async fn a_full_postcode_finds_the_leeds_tya_units_at_area_precision_when_offline() {
@@ -293,15 +292,10 @@ async fn bad_location_parameters_are_400_problems_naming_the_parameter() {
         ),
         ("postcode=LS9&q=Leeds", "postcode", "give only one location"),
     ] {
-        let response = server
-            .get(&format!("/api/v1/centres/nearest?{query}"))
+        let (status, body) = server
+            .get_problem(&format!("/api/v1/centres/nearest?{query}"))
             .await;
-        assert_eq!(response.status().as_u16(), 400, "{query}");
-        assert_eq!(
-            response.headers()["content-type"],
-            "application/problem+json"
-        );
-        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(status, 400, "{query}");
         assert_eq!(body["parameter"], parameter, "{query}: {body}");
         assert!(
             body["detail"].as_str().unwrap().contains(needle),
@@ -416,20 +410,20 @@ async fn the_cli_gives_the_same_answer_as_the_api() {
     let (_, api) = server
         .get_json("/api/v1/centres/nearest?postcode=LS9%207TF&kind=tya_unit&age=17&limit=4")
         .await;
-    let out = db.cli(&[
-        "nearest",
-        "--postcode",
-        "LS9 7TF",
-        "--kind",
-        "tya_unit",
-        "--age",
-        "17",
-        "--limit",
-        "4",
-        "--json",
-    ]);
-    assert_eq!(out.code, 0, "{out:?}");
-    let cli: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let cli = db
+        .cli(&[
+            "nearest",
+            "--postcode",
+            "LS9 7TF",
+            "--kind",
+            "tya_unit",
+            "--age",
+            "17",
+            "--limit",
+            "4",
+            "--json",
+        ])
+        .json();
     assert_eq!(cli["location"], api["location"]);
     assert_eq!(cli["results"], api["results"]);
     assert_eq!(cli["registry"], api["registry"]);

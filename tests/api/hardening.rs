@@ -1,8 +1,6 @@
 //! Security headers, CORS only for the public GET API, and the request-target cap.
 
-mod support;
-
-use support::{TestDb, TestServer};
+use crate::support::{gunzip, gzip, unbrotli, ServeProcess, TestDb, TestServer};
 
 #[tokio::test]
 async fn pages_and_answers_carry_security_headers_and_cors_is_read_only() {
@@ -113,22 +111,16 @@ async fn public_endpoints_are_rate_limited_per_client() {
     });
     let server = TestServer::start_with(settings).await;
     let get = |path: &'static str, ip: &'static str| {
-        server
-            .client
-            .get(format!("{}{path}", server.base))
-            .header("X-Real-IP", ip)
-            .send()
+        let server = &server;
+        async move { server.get_with(path, &[("X-Real-IP", ip)]).await }
     };
     for _ in 0..3 {
         assert_eq!(
-            get("/api/v1/centres?limit=1", "203.0.113.7")
-                .await
-                .unwrap()
-                .status(),
+            get("/api/v1/centres?limit=1", "203.0.113.7").await.status(),
             200
         );
     }
-    let limited = get("/api/v1/centres?limit=1", "203.0.113.7").await.unwrap();
+    let limited = get("/api/v1/centres?limit=1", "203.0.113.7").await;
     assert_eq!(limited.status(), 429);
     assert!(limited.headers().contains_key("retry-after"));
     assert_eq!(
@@ -142,18 +134,18 @@ async fn public_endpoints_are_rate_limited_per_client() {
         .contains("too many requests"));
     // Another client (as named by the trusted proxy) is not affected, nor are pages' health
     // checks and metrics.
-    assert_eq!(get("/", "203.0.113.8").await.unwrap().status(), 200);
+    assert_eq!(get("/", "203.0.113.8").await.status(), 200);
     for _ in 0..10 {
-        assert_eq!(get("/healthz", "203.0.113.7").await.unwrap().status(), 200);
+        assert_eq!(get("/healthz", "203.0.113.7").await.status(), 200);
     }
-    assert_eq!(get("/metrics", "203.0.113.7").await.unwrap().status(), 200);
+    assert_eq!(get("/metrics", "203.0.113.7").await.status(), 200);
     server.stop().await;
 }
 
 #[test]
 fn the_access_log_names_the_route_never_the_postcode() {
     let db = TestDb::sqlite();
-    let server = support::ServeProcess::start(&db, None, &[("RUST_LOG", "warn,access=info")]);
+    let server = ServeProcess::start(&db, None, &[("RUST_LOG", "warn,access=info")]);
     server.ready(None);
     let response =
         reqwest::blocking::get(server.url("/api/v1/centres/nearest?postcode=LS1%203EX&limit=1"))
@@ -225,24 +217,6 @@ async fn known_paths_answer_other_methods_with_405_and_allow() {
     server.stop().await;
 }
 
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .expect("a valid gzip body");
-    out
-}
-
-fn unbrotli(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    brotli::Decompressor::new(bytes, 4096)
-        .read_to_end(&mut out)
-        .expect("a valid brotli body");
-    out
-}
-
 /// Does an answer say that it depends on `Accept-Encoding`?
 fn varies_by_encoding(headers: &reqwest::header::HeaderMap) -> bool {
     headers
@@ -250,23 +224,6 @@ fn varies_by_encoding(headers: &reqwest::header::HeaderMap) -> bool {
         .iter()
         .flat_map(|v| v.to_str().unwrap().split(','))
         .any(|v| v.trim().eq_ignore_ascii_case("accept-encoding"))
-}
-
-/// `gzip -6` of `plain`: what the `gzip` tool makes by default.
-fn gzip6(plain: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    w.write_all(plain).unwrap();
-    w.finish().unwrap()
-}
-
-/// GET `path` from `server` with this `Accept-Encoding` (none when `None`).
-async fn get_with(server: &TestServer, accept: Option<&str>, path: &str) -> reqwest::Response {
-    let mut request = server.client.get(format!("{}{path}", server.base));
-    if let Some(a) = accept {
-        request = request.header("Accept-Encoding", a);
-    }
-    request.send().await.unwrap()
 }
 
 const NEAREST: &str = "/api/v1/centres/nearest?lat=53.8&lon=-1.55&limit=10";
@@ -282,11 +239,11 @@ async fn a_gzip_answer_is_at_most_a_tenth_larger_than_gzip_level_6_of_it() {
         "/api/v1/registries",
         "/api/v1/centres?limit=1000",
     ] {
-        let plain = get_with(&server, None, path).await;
+        let plain = server.get(path).await;
         assert!(plain.headers().get("content-encoding").is_none());
         assert!(varies_by_encoding(plain.headers()), "{path}");
         let plain = plain.bytes().await.unwrap();
-        let packed = get_with(&server, Some("gzip"), path).await;
+        let packed = server.get_with(path, &[("Accept-Encoding", "gzip")]).await;
         assert_eq!(packed.headers()["content-encoding"], "gzip", "{path}");
         assert!(varies_by_encoding(packed.headers()), "{path}");
         let length: usize = packed.headers()["content-length"]
@@ -297,7 +254,7 @@ async fn a_gzip_answer_is_at_most_a_tenth_larger_than_gzip_level_6_of_it() {
         let packed = packed.bytes().await.unwrap();
         assert_eq!(length, packed.len(), "{path}");
         assert_eq!(gunzip(&packed), plain.to_vec(), "{path}");
-        let reference = gzip6(&plain).len();
+        let reference = gzip(&plain).len();
         assert!(
             packed.len() * 10 <= reference * 11,
             "{path}: {} bytes against {reference} from gzip -6",
@@ -310,16 +267,14 @@ async fn a_gzip_answer_is_at_most_a_tenth_larger_than_gzip_level_6_of_it() {
 async fn browsers_get_brotli_when_they_offer_it() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;
-    let plain = get_with(&server, None, NEAREST)
-        .await
-        .bytes()
-        .await
-        .unwrap();
+    let plain = server.get(NEAREST).await.bytes().await.unwrap();
     for accept in ["gzip, deflate, br, zstd", "br", "br;q=0.9, gzip;q=0.5"] {
-        let packed = get_with(&server, Some(accept), NEAREST).await;
+        let packed = server
+            .get_with(NEAREST, &[("Accept-Encoding", accept)])
+            .await;
         assert_eq!(packed.headers()["content-encoding"], "br", "{accept}");
         let packed = packed.bytes().await.unwrap();
-        assert!(packed.len() < gzip6(&plain).len(), "{accept}");
+        assert!(packed.len() < gzip(&plain).len(), "{accept}");
         assert_eq!(unbrotli(&packed), plain.to_vec(), "{accept}");
     }
 }
@@ -328,17 +283,17 @@ async fn browsers_get_brotli_when_they_offer_it() {
 async fn an_answer_is_sent_plain_when_no_encoding_offered_is_accepted() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;
-    let plain = get_with(&server, None, NEAREST)
-        .await
-        .bytes()
-        .await
-        .unwrap();
+    let plain = server.get(NEAREST).await.bytes().await.unwrap();
     for accept in ["gzip;q=0, br;q=0", "identity", "deflate", "zstd"] {
-        let r = get_with(&server, Some(accept), NEAREST).await;
+        let r = server
+            .get_with(NEAREST, &[("Accept-Encoding", accept)])
+            .await;
         assert!(r.headers().get("content-encoding").is_none(), "{accept}");
         assert_eq!(r.bytes().await.unwrap(), plain, "{accept}");
     }
-    let gzip_only = get_with(&server, Some("gzip, br;q=0"), NEAREST).await;
+    let gzip_only = server
+        .get_with(NEAREST, &[("Accept-Encoding", "gzip, br;q=0")])
+        .await;
     assert_eq!(gzip_only.headers()["content-encoding"], "gzip");
 }
 
@@ -346,21 +301,27 @@ async fn an_answer_is_sent_plain_when_no_encoding_offered_is_accepted() {
 async fn small_answers_are_sent_plain_and_pages_and_scripts_compressed() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;
-    let small = get_with(&server, Some("gzip"), "/healthz").await;
+    let small = server
+        .get_with("/healthz", &[("Accept-Encoding", "gzip")])
+        .await;
     assert!(small.headers().get("content-encoding").is_none());
     assert_eq!(
         small.json::<serde_json::Value>().await.unwrap()["status"],
         "ok"
     );
-    let page = get_with(&server, Some("gzip"), "/search?q=Leeds").await;
+    let page = server
+        .get_with("/search?q=Leeds", &[("Accept-Encoding", "gzip")])
+        .await;
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["content-encoding"], "gzip");
     let html = String::from_utf8(gunzip(&page.bytes().await.unwrap())).unwrap();
     assert!(html.contains("</html>"), "{html}");
     let bundle = "/docs/swagger-ui-bundle.js";
-    let plain = get_with(&server, None, bundle).await.bytes().await.unwrap();
+    let plain = server.get(bundle).await.bytes().await.unwrap();
     assert!(plain.len() > 64 * 1024, "{}", plain.len());
-    let packed = get_with(&server, Some("gzip"), bundle).await;
+    let packed = server
+        .get_with(bundle, &[("Accept-Encoding", "gzip")])
+        .await;
     assert_eq!(packed.headers()["content-encoding"], "gzip");
     assert_eq!(gunzip(&packed.bytes().await.unwrap()), plain.to_vec());
 }
@@ -371,13 +332,14 @@ async fn a_revalidated_compressed_answer_is_a_bodiless_304() {
     let server = TestServer::start(&db).await;
     let tag = server.get(NEAREST).await.headers()["etag"].clone();
     let not_modified = server
-        .client
-        .get(format!("{}{NEAREST}", server.base))
-        .header("Accept-Encoding", "gzip")
-        .header("If-None-Match", tag)
-        .send()
-        .await
-        .unwrap();
+        .get_with(
+            NEAREST,
+            &[
+                ("Accept-Encoding", "gzip"),
+                ("If-None-Match", tag.to_str().unwrap()),
+            ],
+        )
+        .await;
     assert_eq!(not_modified.status(), 304);
     assert!(not_modified.headers().get("content-encoding").is_none());
     assert!(not_modified.bytes().await.unwrap().is_empty());

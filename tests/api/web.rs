@@ -1,19 +1,11 @@
 //! The website over HTTP, without a browser: pages, search results in order, the error summary
-//! and messages beside the fields, kept input, escaping, and HTML 404s. (tests/browser.rs drives
-//! a real browser.)
+//! and messages beside the fields, kept input, escaping, and HTML 404s. (The `browser` module
+//! drives a real browser.)
 
-mod support;
-
-use support::{TestDb, TestServer};
+use crate::support::{TestDb, TestServer};
 
 async fn page(server: &TestServer, path: &str) -> (u16, String) {
-    let response = server
-        .client
-        .get(format!("{}{path}", server.base))
-        .header("Accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let response = server.get_with(path, &[("Accept", "text/html")]).await;
     let status = response.status().as_u16();
     if status != 304 {
         let kind = response.headers()["content-type"]
@@ -55,15 +47,10 @@ async fn the_search_page_is_accessible_html() {
     // No inline scripts or styles: the one script is a file, loaded after the page.
     assert!(!html.contains("<script>"));
     assert!(!html.contains("style="));
-    let (status, css) = page_any(&server, "/static/site.css").await;
+    let (status, css) = server.get_text("/static/site.css").await;
     assert_eq!(status, 200);
     assert!(css.contains(".error-summary"));
     server.stop().await;
-}
-
-async fn page_any(server: &TestServer, path: &str) -> (u16, String) {
-    let response = server.get(path).await;
-    (response.status().as_u16(), response.text().await.unwrap())
 }
 
 #[tokio::test]

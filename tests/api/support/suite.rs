@@ -2,7 +2,10 @@
 
 use centre_directory::index::Snapshot;
 
-use super::{data_dir, TestDb};
+use super::{
+    data_rows, fewer_centres, postcode_fixture, postcode_fixture_bytes, shipped_path, shipped_text,
+    TestDb, TestServer,
+};
 
 pub const DATASETS: &[(&str, &str)] = &[
     ("registries", "registries.csv"),
@@ -13,20 +16,11 @@ pub const DATASETS: &[(&str, &str)] = &[
     ("centres", "centres.csv"),
 ];
 
-fn shipped(file: &str) -> String {
-    data_dir().join(file).display().to_string()
-}
-
-fn data_rows(file: &str) -> usize {
-    let mut reader = csv::Reader::from_path(data_dir().join(file)).unwrap();
-    reader.records().count()
-}
-
 /// Every shipped file imports, its rows land in the database, and a second import of the same
 /// file is reported as unchanged without a new version.
 pub fn every_shipped_file_imports(db: &TestDb) {
     for (dataset, file) in DATASETS {
-        let out = db.cli(&["import", dataset, &shipped(file)]);
+        let out = db.cli(&["import", dataset, &shipped_path(file)]);
         assert_eq!(out.code, 0, "{dataset}: {out:?}");
         let rows = data_rows(file);
         assert!(
@@ -47,7 +41,7 @@ pub fn every_shipped_file_imports(db: &TestDb) {
     );
     assert_eq!(snapshot.stats.len(), data_rows("registry_stats.csv"));
 
-    let again = db.cli(&["import", "centres", &shipped("centres.csv")]);
+    let again = db.cli(&["import", "centres", &shipped_path("centres.csv")]);
     assert_eq!(again.code, 0);
     assert!(again.stdout.contains("unchanged"), "{}", again.stdout);
     assert_eq!(
@@ -56,24 +50,35 @@ pub fn every_shipped_file_imports(db: &TestDb) {
     );
 }
 
-/// Dry run prints the diff and writes nothing; applying then gives the same diff; rollback
-/// restores the previous version; the history lists it all.
-pub fn dry_run_apply_and_rollback(db: &TestDb) {
+/// The shipped centres imported, and an edited copy of them in a file: one centre renamed,
+/// one removed, one added.
+struct EditedCentres {
+    /// The directory after the shipped import.
+    before: Snapshot,
+    /// The edited file, as a command-line argument.
+    path: String,
+    renamed_id: String,
+    removed_id: String,
+    _dir: tempfile::TempDir,
+}
+
+fn shipped_centres_and_an_edited_copy(db: &TestDb) -> EditedCentres {
     assert_eq!(
-        db.cli(&["import", "centres", &shipped("centres.csv")]).code,
+        db.cli(&["import", "centres", &shipped_path("centres.csv")])
+            .code,
         0
     );
     let before = Snapshot::load(&db.connect()).unwrap();
 
     // Change one row, remove another, add a new one.
-    let original = std::fs::read_to_string(data_dir().join("centres.csv")).unwrap();
+    let original = shipped_text("centres.csv");
     let mut reader = csv::Reader::from_reader(original.as_bytes());
     let headers = reader.headers().unwrap().clone();
     let mut records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let name_col = headers.iter().position(|h| h == "name").unwrap();
     let id_col = headers.iter().position(|h| h == "id").unwrap();
     let removed_id = records.remove(1)[id_col].to_string();
-    let first_id = records[0][id_col].to_string();
+    let renamed_id = records[0][id_col].to_string();
     let mut changed: Vec<String> = records[0].iter().map(str::to_string).collect();
     changed[name_col] = format!("{} (renamed)", changed[name_col]);
     records[0] = csv::StringRecord::from(changed);
@@ -89,9 +94,29 @@ pub fn dry_run_apply_and_rollback(db: &TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("centres-edited.csv");
     std::fs::write(&path, &edited).unwrap();
-    let path = path.display().to_string();
+    EditedCentres {
+        before,
+        path: path.display().to_string(),
+        renamed_id,
+        removed_id,
+        _dir: dir,
+    }
+}
 
-    let dry = db.cli(&["import", "centres", &path, "--dry-run"]);
+/// The edited centres imported by the data team, then that import rolled back.
+fn edit_applied_and_rolled_back(db: &TestDb) -> EditedCentres {
+    let edit = shipped_centres_and_an_edited_copy(db);
+    let applied = db.cli(&["import", "centres", &edit.path, "--actor", "data-team"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    let rolled = db.cli(&["rollback", "centres"]);
+    assert_eq!(rolled.code, 0, "{rolled:?}");
+    edit
+}
+
+/// A dry run prints the diff and writes nothing.
+pub fn a_dry_run_reports_the_diff_and_changes_nothing(db: &TestDb) {
+    let edit = shipped_centres_and_an_edited_copy(db);
+    let dry = db.cli(&["import", "centres", &edit.path, "--dry-run"]);
     assert_eq!(dry.code, 0, "{dry:?}");
     assert!(
         dry.stdout.contains("dry run: nothing written"),
@@ -104,29 +129,46 @@ pub fn dry_run_apply_and_rollback(db: &TestDb) {
         dry.stdout
     );
     assert!(dry.stdout.contains("+ test-added-site"));
-    assert!(dry.stdout.contains(&format!("~ {first_id}")));
-    assert!(dry.stdout.contains(&format!("- {removed_id}")));
+    assert!(dry.stdout.contains(&format!("~ {}", edit.renamed_id)));
+    assert!(dry.stdout.contains(&format!("- {}", edit.removed_id)));
     let after_dry = Snapshot::load(&db.connect()).unwrap();
-    assert_eq!(after_dry.version, before.version);
-    assert_eq!(after_dry.centres(), before.centres());
+    assert_eq!(after_dry.version, edit.before.version);
+    assert_eq!(after_dry.centres(), edit.before.centres());
+}
 
-    let applied = db.cli(&["import", "centres", &path, "--actor", "data-team"]);
+/// Applying the file reports the same diff and makes it the next version.
+pub fn an_applied_import_reports_the_diff_and_writes_a_new_version(db: &TestDb) {
+    let edit = shipped_centres_and_an_edited_copy(db);
+    let applied = db.cli(&["import", "centres", &edit.path, "--actor", "data-team"]);
     assert_eq!(applied.code, 0, "{applied:?}");
     assert!(applied.stdout.contains("1 added, 1 changed, 1 removed"));
     let after = Snapshot::load(&db.connect()).unwrap();
-    assert_eq!(after.version, before.version + 1);
+    assert_eq!(after.version, edit.before.version + 1);
     assert!(after.centre("test-added-site").is_some());
-    assert!(after.centre(&removed_id).is_none());
-    assert!(after.centre(&first_id).unwrap().name.ends_with("(renamed)"));
+    assert!(after.centre(&edit.removed_id).is_none());
+    assert!(after
+        .centre(&edit.renamed_id)
+        .unwrap()
+        .name
+        .ends_with("(renamed)"));
+}
 
+/// A rollback restores the previous rows as a new version.
+pub fn a_rollback_restores_the_previous_rows_as_a_new_version(db: &TestDb) {
+    let edit = shipped_centres_and_an_edited_copy(db);
+    let applied = db.cli(&["import", "centres", &edit.path, "--actor", "data-team"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
     let rolled = db.cli(&["rollback", "centres"]);
     assert_eq!(rolled.code, 0, "{rolled:?}");
     assert!(rolled.stdout.contains("rolled back"), "{}", rolled.stdout);
     let restored = Snapshot::load(&db.connect()).unwrap();
-    assert_eq!(restored.centres(), before.centres());
-    assert_eq!(restored.version, before.version + 2);
+    assert_eq!(restored.centres(), edit.before.centres());
+    assert_eq!(restored.version, edit.before.version + 2);
+}
 
-    // Nothing earlier than the first import: a second rollback is refused, nothing changes.
+/// Nothing earlier than the first import: a second rollback is refused, nothing changes.
+pub fn a_rollback_past_the_first_import_is_refused_and_changes_nothing(db: &TestDb) {
+    let edit = edit_applied_and_rolled_back(db);
     let refused = db.cli(&["rollback", "centres"]);
     assert_eq!(refused.code, 2, "{refused:?}");
     assert!(
@@ -136,12 +178,16 @@ pub fn dry_run_apply_and_rollback(db: &TestDb) {
     );
     assert_eq!(
         Snapshot::load(&db.connect()).unwrap().version,
-        before.version + 2
+        edit.before.version + 2
     );
+}
 
-    let history = db.cli(&["imports", "--json"]);
-    assert_eq!(history.code, 0);
-    let records: serde_json::Value = serde_json::from_str(&history.stdout).unwrap();
+/// The history lists every import and rollback, newest first, with who made it and what it
+/// changed; a refused rollback leaves no record.
+pub fn the_history_lists_imports_and_rollbacks_with_their_actors_and_counts(db: &TestDb) {
+    edit_applied_and_rolled_back(db);
+    assert_eq!(db.cli(&["rollback", "centres"]).code, 2);
+    let records = db.cli(&["imports", "--json"]).json();
     let actions: Vec<(&str, &str)> = records
         .as_array()
         .unwrap()
@@ -162,36 +208,15 @@ pub fn dry_run_apply_and_rollback(db: &TestDb) {
     assert_eq!(records[0]["restored_import_id"], records[2]["id"]);
 }
 
-/// A file in `tests/fixtures/postcodes/`.
-pub fn postcode_fixture(name: &str) -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/postcodes")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-/// The `nearest` answer of the CLI as JSON.
-pub fn nearest_json(db: &TestDb, postcode: &str) -> serde_json::Value {
-    let out = db.cli(&["nearest", "--postcode", postcode, "--limit", "3", "--json"]);
-    assert_eq!(out.code, 0, "{postcode}: {out:?}");
-    serde_json::from_str(&out.stdout).unwrap()
-}
-
-fn json_report(out: &super::Output) -> serde_json::Value {
-    assert_eq!(out.code, 0, "{out:?}");
-    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
-}
-
 /// ONSPD- and NSPL-shaped files load, answer exactly, flag terminated postcodes, derive
 /// districts, and a second file replaces the first.
 pub fn postcode_directory_loads(db: &TestDb) {
     let onspd = postcode_fixture("onspd_sample.csv");
     // Before: the area centroid only.
-    let before = nearest_json(db, "LS9 7TF");
+    let before = db.nearest_json("LS9 7TF");
     assert_eq!(before["location"]["precision"], "area");
 
-    let report = json_report(&db.cli(&["import", "postcodes", &onspd, "--json"]));
+    let report = db.cli(&["import", "postcodes", &onspd, "--json"]).json();
     assert_eq!(report["status"], "applied");
     assert_eq!(report["rows_read"], 11);
     assert_eq!(report["rows_loaded"], 10);
@@ -205,7 +230,7 @@ pub fn postcode_directory_loads(db: &TestDb) {
     assert_eq!(report["columns"]["country"], "ctry");
     assert_eq!(report["columns"]["terminated"], "doterm");
 
-    let exact = nearest_json(db, "ls97tf");
+    let exact = db.nearest_json("ls97tf");
     assert_eq!(exact["location"]["precision"], "postcode");
     assert_eq!(exact["location"]["source"], "postcodes");
     assert_eq!(exact["location"]["query"], "LS9 7TF");
@@ -214,54 +239,54 @@ pub fn postcode_directory_loads(db: &TestDb) {
     assert_eq!(first["centre"]["town"], "Leeds", "{first}");
     assert!(first["distance_km"].as_f64().unwrap() < 1.0, "{first}");
 
-    let old = nearest_json(db, "LS1 9ZZ");
+    let old = db.nearest_json("LS1 9ZZ");
     assert_eq!(old["location"]["terminated"], true);
     assert!(old["location"]["note"]
         .as_str()
         .unwrap()
         .contains("no longer in use"));
 
-    let district = nearest_json(db, "LS1");
+    let district = db.nearest_json("LS1");
     assert_eq!(district["location"]["precision"], "district");
     // LS1's centroid comes from its one live postcode (LS1 3EX), not the terminated LS1 9ZZ.
     assert!((district["location"]["lat"].as_f64().unwrap() - 53.8018).abs() < 1e-6);
 
-    let wales = nearest_json(db, "CF14 4XW");
+    let wales = db.nearest_json("CF14 4XW");
     assert_eq!(wales["location"]["nation"], "wales");
     assert_eq!(wales["registry"]["nation"], "wales");
 
-    let guernsey = nearest_json(db, "GY1 3NS");
+    let guernsey = db.nearest_json("GY1 3NS");
     assert_eq!(guernsey["location"]["precision"], "postcode");
     assert!(guernsey["location"]["nation"].is_null());
     assert_eq!(guernsey["location"]["territory"], "crown_dependency");
 
     // The row ONS marks 99.999999 / 0.000000 was skipped, not stored at 99° north.
-    let missing = nearest_json(db, "LS99 1AA");
+    let missing = db.nearest_json("LS99 1AA");
     assert_ne!(missing["location"]["precision"], "postcode");
 
-    let again = json_report(&db.cli(&["import", "postcodes", &onspd, "--json"]));
+    let again = db.cli(&["import", "postcodes", &onspd, "--json"]).json();
     assert_eq!(again["status"], "unchanged");
     assert_eq!(again["directory_version"], report["directory_version"]);
 
     // An NSPL-shaped file (2025 column names, quoted cells, from standard input) replaces it.
-    let nspl = std::fs::read(postcode_fixture("nspl_sample.csv")).unwrap();
-    let out = db.cli_with_stdin(&["import", "postcodes", "-", "--json"], Some(&nspl));
-    let replaced = json_report(&out);
+    let nspl = postcode_fixture_bytes("nspl_sample.csv");
+    let replaced = db.import_stdin_with("postcodes", &nspl, &["--json"]).json();
     assert_eq!(replaced["status"], "applied");
     assert_eq!(replaced["rows_loaded"], 9);
     assert_eq!(replaced["previous_rows"], 10);
     assert_eq!(replaced["columns"]["country"], "ctry25cd");
     assert_eq!(replaced["columns"]["postcode"], "pcds");
     // EC1A 1BB was only in the first file: now neither it nor its district is known.
-    let gone = nearest_json(db, "EC1A 1BB");
+    let gone = db.nearest_json("EC1A 1BB");
     assert_eq!(gone["location"]["precision"], "area");
     assert_eq!(
-        nearest_json(db, "LS9 7TF")["location"]["precision"],
+        db.nearest_json("LS9 7TF")["location"]["precision"],
         "postcode"
     );
 
-    let history = db.cli(&["imports", "--dataset", "postcodes", "--json"]);
-    let history: serde_json::Value = serde_json::from_str(&history.stdout).unwrap();
+    let history = db
+        .cli(&["imports", "--dataset", "postcodes", "--json"])
+        .json();
     let statuses: Vec<&str> = history
         .as_array()
         .unwrap()
@@ -277,8 +302,8 @@ pub fn postcode_directory_loads(db: &TestDb) {
 /// give the same answer to every kind of postcode question, and the memory must follow imports.
 pub async fn postcodes_in_memory_match_the_database(db: &TestDb) {
     let onspd = postcode_fixture("onspd_sample.csv");
-    json_report(&db.cli(&["import", "postcodes", &onspd, "--json"]));
-    let server = super::TestServer::start(db).await;
+    db.cli(&["import", "postcodes", &onspd, "--json"]).json();
+    let server = TestServer::start(db).await;
     let held = server
         .directory
         .snapshot()
@@ -293,7 +318,7 @@ pub async fn postcodes_in_memory_match_the_database(db: &TestDb) {
         "ls97tf", "LS1 9ZZ", "LS1", "LS1 3XX", "LS9 7", "CF14 4XW", "GY1 3NS", "LS99 1AA",
         "EC1A 1BB", "EC2A 9ZZ",
     ] {
-        let cli = nearest_json(db, q);
+        let cli = db.nearest_json(q);
         let path = format!(
             "/api/v1/centres/nearest?postcode={}&limit=3",
             q.replace(' ', "%20")
@@ -309,9 +334,7 @@ pub async fn postcodes_in_memory_match_the_database(db: &TestDb) {
     assert_eq!(exact["location"]["lat"], 53.807296);
 
     // Another dataset changes: the new snapshot shares the same postcode tables.
-    let centres = std::fs::read_to_string(super::data_dir().join("centres.csv")).unwrap();
-    let fewer: String = centres.lines().take(60).map(|l| format!("{l}\n")).collect();
-    let out = db.cli_with_stdin(&["import", "centres", "-"], Some(fewer.as_bytes()));
+    let out = db.import_stdin("centres", fewer_centres(59));
     assert_eq!(out.code, 0, "{out:?}");
     assert!(server
         .directory
@@ -326,8 +349,8 @@ pub async fn postcodes_in_memory_match_the_database(db: &TestDb) {
     drop(after);
 
     // The postcode table is replaced: the memory follows.
-    let nspl = std::fs::read(postcode_fixture("nspl_sample.csv")).unwrap();
-    json_report(&db.cli_with_stdin(&["import", "postcodes", "-", "--json"], Some(&nspl)));
+    let nspl = postcode_fixture_bytes("nspl_sample.csv");
+    db.import_stdin_with("postcodes", &nspl, &["--json"]).json();
     assert!(server
         .directory
         .refresh_if_changed(&server.db)
@@ -340,6 +363,6 @@ pub async fn postcodes_in_memory_match_the_database(db: &TestDb) {
         .get_json("/api/v1/centres/nearest?postcode=EC1A%201BB")
         .await;
     assert_eq!(gone["location"]["precision"], "area");
-    assert_eq!(gone["location"], nearest_json(db, "EC1A 1BB")["location"]);
+    assert_eq!(gone["location"], db.nearest_json("EC1A 1BB")["location"]);
     server.stop().await;
 }

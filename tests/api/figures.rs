@@ -1,12 +1,9 @@
 //! Registry figures: validated import, the latest matching figures beside the registry in every
 //! location answer, a nation without a figure, and `/api/v1/registries/{nation}/statistics`.
 
-mod support;
-
 use serde_json::Value;
-use support::{TestDb, TestServer};
 
-const HEADER: &str = "nation,period,cancer,age_band,sex,measure,value,source,last_verified";
+use crate::support::{shipped_text, TestDb, TestServer, STATS_HEADER};
 
 fn figure<'a>(registry: &'a Value, answers: &str) -> Option<&'a Value> {
     registry["figures"]
@@ -75,10 +72,9 @@ async fn answers_carry_the_latest_figures_that_match_the_question() {
     }
 
     // A newer figure imported: answers show it once the directory reloads.
-    let mut stats =
-        std::fs::read_to_string(support::data_dir().join("registry_stats.csv")).unwrap();
+    let mut stats = shipped_text("registry_stats.csv");
     stats.push_str("england,2023,all_cancers,all_ages,all,new_cases_per_year,350000,Test figure.,https://example.org/test,2026-11-28,\n");
-    let out = db.cli_with_stdin(&["import", "registry_stats", "-"], Some(stats.as_bytes()));
+    let out = db.import_stdin("registry_stats", &stats);
     assert_eq!(out.code, 0, "{out:?}");
     server.reload();
     let (_, after) = server
@@ -131,7 +127,7 @@ async fn statistics_endpoint_filters_and_names_bad_parameters() {
         ("sex=female", "sex"),
     ] {
         let (status, body) = server
-            .get_json(&format!("/api/v1/registries/england/statistics?{query}"))
+            .get_problem(&format!("/api/v1/registries/england/statistics?{query}"))
             .await;
         assert_eq!(status, 400, "{query}");
         assert_eq!(body["parameter"], parameter, "{query}: {body}");
@@ -173,15 +169,15 @@ fn bad_figures_are_rejected_with_line_and_column() {
         ),
     ];
     for (row, expected) in cases {
-        let file = format!("{HEADER}\n{row}\n");
-        let out = db.cli_with_stdin(&["import", "registry_stats", "-"], Some(file.as_bytes()));
+        let file = format!("{STATS_HEADER}\n{row}\n");
+        let out = db.import_stdin("registry_stats", &file);
         assert_eq!(out.code, 2, "{row}");
         assert!(out.stderr.contains(expected), "{expected}\n{}", out.stderr);
     }
     let row =
         "england,2022,all_cancers,all_ages,all,new_cases_per_year,5,https://example.org,2026-11-28";
-    let file = format!("{HEADER}\n{row}\n{row}\n");
-    let out = db.cli_with_stdin(&["import", "registry_stats", "-"], Some(file.as_bytes()));
+    let file = format!("{STATS_HEADER}\n{row}\n{row}\n");
+    let out = db.import_stdin("registry_stats", &file);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("line 3"), "{}", out.stderr);
     assert!(

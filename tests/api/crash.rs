@@ -2,19 +2,10 @@
 //! cleanly with the previous data in force, and the next import succeeds; a server killed in
 //! the middle of reloading an import starts again and serves the new version.
 
-mod support;
-
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use centre_directory::db::Storage;
-use support::{suite, TestDb};
-
-fn postcode_count(db: &TestDb) -> i64 {
-    let database = db.connect();
-    let mut conn = database.get().unwrap();
-    centre_directory::with_connection!(&mut conn, |c| c.count_postcodes()).unwrap()
-}
+use crate::support::{fewer_centres, postcode_fixture, ServeProcess, TestDb};
 
 /// A postcode file of about `n` distinct rows.
 fn big_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
@@ -51,28 +42,19 @@ fn big_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
     path
 }
 
+/// `import postcodes <path>`, quiet, to be run (and killed) by the test.
 fn import_command(db: &TestDb, path: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_centre-directory"));
-    cmd.args(["import", "postcodes"])
-        .arg(path)
-        .env("DATABASE_URL", &db.url)
-        .env("GEOCODER", "off")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    let mut cmd = db.command(&["import", "postcodes", path.to_str().unwrap()]);
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
     cmd
 }
 
 #[test]
 fn an_import_killed_at_any_point_leaves_the_previous_table_in_force() {
     let db = TestDb::sqlite();
-    let out = db.cli(&[
-        "import",
-        "postcodes",
-        &suite::postcode_fixture("onspd_sample.csv"),
-    ]);
+    let out = db.cli(&["import", "postcodes", &postcode_fixture("onspd_sample.csv")]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(postcode_count(&db), 10);
+    assert_eq!(db.postcode_count(), 10);
     let dir = tempfile::tempdir().unwrap();
     let big = big_file(dir.path(), 300_000);
     for delay_ms in [30u64, 150, 400, 900] {
@@ -83,18 +65,18 @@ fn an_import_killed_at_any_point_leaves_the_previous_table_in_force() {
         let _ = child.wait();
         // The database opens (and migrates) cleanly and still holds the previous table,
         // unless the import had already finished.
-        let count = postcode_count(&db);
+        let count = db.postcode_count();
         assert!(
             count == 10 || (finished && count == 300_000),
             "after a kill at {delay_ms} ms: {count} postcodes"
         );
-        let answer = suite::nearest_json(&db, "LS9 7TF");
+        let answer = db.nearest_json("LS9 7TF");
         assert_eq!(answer["location"]["precision"], "postcode");
     }
     // The next import succeeds.
     let status = import_command(&db, &big).status().unwrap();
     assert!(status.success());
-    assert_eq!(postcode_count(&db), 300_000);
+    assert_eq!(db.postcode_count(), 300_000);
 }
 
 #[test]
@@ -102,20 +84,14 @@ fn a_server_killed_inside_a_reload_starts_again_with_the_new_version() {
     let db = TestDb::sqlite();
     // The test hook holds every reload inside its read transaction for 30 s and says so on
     // the log, so the kill below lands mid-reload every time.
-    let server = support::ServeProcess::start(
+    let server = ServeProcess::start(
         &db,
         None,
         &[("CENTRE_DIRECTORY_TEST_RELOAD_PAUSE_MS", "30000")],
     );
     let before = server.ready(None);
     // An import by another process; the server's poller starts reloading it.
-    let smaller: String = std::fs::read_to_string(support::data_dir().join("centres.csv"))
-        .unwrap()
-        .lines()
-        .take(41)
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let out = db.cli_with_stdin(&["import", "centres", "-"], Some(smaller.as_bytes()));
+    let out = db.import_stdin("centres", fewer_centres(40));
     assert_eq!(out.code, 0, "{out:?}");
     let line = server.wait_for_log(
         &[
@@ -135,7 +111,7 @@ fn a_server_killed_inside_a_reload_starts_again_with_the_new_version() {
     let _ = server.kill();
 
     // The database opens cleanly and a new server serves the new version.
-    let server = support::ServeProcess::start(&db, Some(port), &[]);
+    let server = ServeProcess::start(&db, Some(port), &[]);
     let after = server.ready(Some(before + 1));
     let body: serde_json::Value = reqwest::blocking::get(server.url("/api/v1/centres?limit=1"))
         .unwrap()

@@ -1,10 +1,9 @@
 //! Referral guidance (`GET /api/v1/referrals/tya`, `centre-directory refer`): the rule of the
 //! patient's nation for their age, and the nearest places that fit it and take that age.
 
-mod support;
-
 use serde_json::Value;
-use support::{TestDb, TestServer};
+
+use crate::support::{TestDb, TestServer};
 
 async fn refer(server: &TestServer, query: &str) -> Value {
     let (status, body) = server
@@ -214,14 +213,10 @@ async fn bad_age_or_location_is_a_400_naming_the_parameter() {
         ("postcode=LS9%207TF&age=17&colour=blue", "colour"),
     ];
     for (query, parameter) in cases {
-        let response = server.get(&format!("/api/v1/referrals/tya?{query}")).await;
-        assert_eq!(response.status(), 400, "{query}");
-        assert_eq!(
-            response.headers()["content-type"],
-            "application/problem+json",
-            "{query}"
-        );
-        let body: Value = response.json().await.unwrap();
+        let (status, body) = server
+            .get_problem(&format!("/api/v1/referrals/tya?{query}"))
+            .await;
+        assert_eq!(status, 400, "{query}");
         assert_eq!(body["parameter"], parameter, "{query}: {body}");
         assert!(
             body["detail"].as_str().unwrap().contains(parameter),
@@ -237,9 +232,9 @@ async fn the_cli_gives_the_same_guidance() {
     let server = TestServer::start(&db).await;
     let api = refer(&server, "postcode=BT9%207AB&age=19").await;
     server.stop().await;
-    let out = db.cli(&["refer", "--postcode", "bt97ab", "--age", "19", "--json"]);
-    assert_eq!(out.code, 0, "{out:?}");
-    let cli: Value = serde_json::from_str(&out.stdout).unwrap();
+    let cli = db
+        .cli(&["refer", "--postcode", "bt97ab", "--age", "19", "--json"])
+        .json();
     assert_eq!(cli["pathway"], api["pathway"]);
     assert_eq!(cli["results"], api["results"]);
 

@@ -1,0 +1,17 @@
+//! The integration tests, built as one binary: each module is one area of the service, and
+//! `support` holds what they share (a fresh database per test, the server, the CLI, files).
+
+mod admin;
+mod api;
+mod browser;
+mod crash;
+mod figures;
+mod fuzz_seeds;
+mod hardening;
+mod import;
+mod nearest;
+mod postcodes;
+mod postgres;
+mod referral;
+mod support;
+mod web;

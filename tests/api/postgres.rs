@@ -145,3 +145,50 @@ async fn replicas_share_imports_and_a_second_import_gets_409() {
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_the_database_is_down_queries_answer_and_an_import_is_a_503_that_changes_nothing() {
+    let Some(db) = TestDb::postgres() else { return };
+    let server = TestServer::start_admin(&db).await;
+    let (_, before) = server.get_json("/api/v1/centres?limit=1").await;
+    db.set_postgres_reachable(false);
+
+    // Queries are answered from the snapshot in memory.
+    let (status, body) = server
+        .get_json("/api/v1/centres/nearest?lat=53.8&lon=-1.55&kind=tya_unit")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!body["results"].as_array().unwrap().is_empty());
+
+    // Readiness and an import wait for a connection as long as the pool allows, together.
+    let centres = fewer_centres(5);
+    let (ready, import) = tokio::join!(
+        server.get_json("/readyz"),
+        server.post("/api/v1/imports/centres", Some(ALICE), "text/csv", centres),
+    );
+    let (status, body) = ready;
+    assert_eq!(status, 503, "{body}");
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("database"), "{detail}");
+    for driver_text in ["FATAL", "accepting connections", "cdtest_", "postgres://"] {
+        assert!(!detail.contains(driver_text), "{detail}");
+    }
+    let (status, body, headers) = import;
+    assert_eq!(status, 503, "{body}");
+    assert!(headers.contains_key("retry-after"), "{headers:?}");
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("nothing was changed"), "{detail}");
+    assert!(
+        !detail.contains("FATAL") && !detail.contains("cdtest_"),
+        "{detail}"
+    );
+
+    // Back up: ready again, and the import did not happen.
+    db.set_postgres_reachable(true);
+    let (status, body) = server.get_json("/readyz").await;
+    assert_eq!(status, 200, "{body}");
+    let (_, after) = server.get_json("/api/v1/centres?limit=1").await;
+    assert_eq!(after["total"], before["total"]);
+    assert_eq!(after["dataset"]["version"], before["dataset"]["version"]);
+    server.stop().await;
+}

@@ -154,6 +154,26 @@ impl TestDb {
         })
     }
 
+    /// Let this PostgreSQL database take connections, or refuse new ones and end those open
+    /// (as when its server is down), through the server's administration database.
+    pub fn set_postgres_reachable(&self, reachable: bool) {
+        use diesel::{Connection, PgConnection, RunQueryDsl};
+        let name = self.pg_name.as_deref().expect("a PostgreSQL test database");
+        let mut conn = PgConnection::establish(&pg_admin_url()).expect("the admin database");
+        diesel::sql_query(format!(
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS {reachable}"
+        ))
+        .execute(&mut conn)
+        .expect("alter database");
+        if !reachable {
+            diesel::sql_query(format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+            ))
+            .execute(&mut conn)
+            .expect("end the open connections");
+        }
+    }
+
     pub fn settings(&self) -> Settings {
         Settings {
             database: DatabaseUrl::parse(&self.url).expect("url"),

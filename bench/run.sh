@@ -27,7 +27,7 @@ mkdir -p "$OUT"
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
 db_ours="bench_ours_$$"; db_base="bench_base_$$"
-trap 'psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db_ours WITH (FORCE)" -c "DROP DATABASE IF EXISTS $db_base WITH (FORCE)" >/dev/null 2>&1; [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; [ -n "${BEFORE_PID:-}" ] && kill "$BEFORE_PID" 2>/dev/null; [ -n "$BEFORE" ] && git worktree remove --force "$WORK/before" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db_ours WITH (FORCE)" -c "DROP DATABASE IF EXISTS $db_base WITH (FORCE)" >/dev/null 2>&1; [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; [ -n "${BEFORE_PID:-}" ] && kill "$BEFORE_PID" 2>/dev/null; [ -n "${COLD_PID:-}" ] && kill "$COLD_PID" 2>/dev/null; [ -n "$BEFORE" ] && git worktree remove --force "$WORK/before" 2>/dev/null; rm -rf "$WORK"' EXIT
 BIN="$PWD/target/release/centre-directory"
 PORT="${PORT:-18090}"
 log() { printf '\n== %s\n' "$*" >&2; }
@@ -189,12 +189,21 @@ if [ -n "$BEFORE" ]; then
         sleep 0.2
     done
 fi
+# The same database served without the answer cache (ANSWER_CACHE_BYTES=0): every answer built,
+# serialised and compressed for its request, as for questions nobody asked in the last minute.
+COLD_PORT=$((PORT + 2))
+DATABASE_URL="$WORK/ours.db" BIND="127.0.0.1:$COLD_PORT" GEOCODER=off RATE_LIMIT_PER_SECOND=0 ANSWER_CACHE_BYTES=0 RUST_LOG=warn "$BIN" serve &
+COLD_PID=$!
+for _ in $(seq 1 300); do
+    curl -fs "http://127.0.0.1:$COLD_PORT/readyz" 2>/dev/null | grep -q '"postcodes_in_memory":[0-9]' && break
+    sleep 0.2
+done
 # 1 000 postcodes spread through the whole directory, as people's postcodes are.
 awk -F, -v step=$(( ($(wc -l < "$WORK/baseline.csv") - 1) / 1000 )) 'NR > 1 && (NR - 1) % step == 0 {print $1}' "$WORK/baseline.csv" | head -n 1000 > "$WORK/postcodes.txt"
 sed -n '2,1001p' "$WORK/baseline.csv" | cut -d, -f3,4 > "$WORK/points.txt"
 BROWSER="gzip, deflate, br, zstd"
 declare -A RPS P99 ERR CPU
-names=(healthz points postcodes gzip brotli)
+names=(healthz points postcodes gzip brotli cold_points cold_postcodes cold_gzip cold_brotli)
 [ -n "$BEFORE" ] && names+=(before_healthz before_points before_postcodes before_gzip)
 for round in $(seq 1 "$ROUNDS"); do
     for name in "${names[@]}"; do
@@ -204,6 +213,10 @@ for round in $(seq 1 "$ROUNDS"); do
             postcodes) result=$(POSTCODES_FILE="$WORK/postcodes.txt" load "/" bench/postcodes.lua) ;;
             gzip) result=$(ACCEPT_ENCODING="gzip" POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
             brotli) result=$(ACCEPT_ENCODING="$BROWSER" POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
+            cold_points) result=$(PORT=$COLD_PORT CPU_PID=$COLD_PID POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
+            cold_postcodes) result=$(PORT=$COLD_PORT CPU_PID=$COLD_PID POSTCODES_FILE="$WORK/postcodes.txt" load "/" bench/postcodes.lua) ;;
+            cold_gzip) result=$(PORT=$COLD_PORT CPU_PID=$COLD_PID ACCEPT_ENCODING="gzip" POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
+            cold_brotli) result=$(PORT=$COLD_PORT CPU_PID=$COLD_PID ACCEPT_ENCODING="$BROWSER" POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
             before_healthz) result=$(PORT=$((PORT + 1)) CPU_PID=$BEFORE_PID load /healthz) ;;
             before_points) result=$(PORT=$((PORT + 1)) CPU_PID=$BEFORE_PID POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
             before_postcodes) result=$(PORT=$((PORT + 1)) CPU_PID=$BEFORE_PID POSTCODES_FILE="$WORK/postcodes.txt" load "/" bench/postcodes.lua) ;;
@@ -241,6 +254,11 @@ record "GET nearest, 1 000 different lat/lon points, plain" "$(median ${RPS[poin
 record "GET nearest by postcode, 1 000 postcodes spread through the table (loaded)" "$(median ${RPS[postcodes]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[postcodes]}) ms; errors ${ERR[postcodes]}"
 record "GET nearest, 1 000 points, Accept-Encoding: gzip" "$(median ${RPS[gzip]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[gzip]}) ms (at most 15 wanted); errors ${ERR[gzip]}"
 record "GET nearest, 1 000 points, Accept-Encoding as a browser sends it (brotli)" "$(median ${RPS[brotli]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[brotli]}) ms; errors ${ERR[brotli]}"
+for what in points postcodes gzip brotli; do
+    record "without the answer cache (every answer built): GET nearest ($what)" "$(median ${RPS[cold_$what]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[cold_$what]}) ms; server CPU $(median ${CPU[cold_$what]}) µs a request; errors ${ERR[cold_$what]}"
+done
+cold_rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$COLD_PID/status")
+kill "$COLD_PID"; wait "$COLD_PID" 2>/dev/null || true; COLD_PID=
 h_cpu=$(median ${CPU[healthz]})
 record "server CPU a request: nearest, 1 000 points, beside /healthz" "$(median ${CPU[points]})" "$h_cpu" "µs of CPU a request (ratio: /healthz's share)"
 record "server CPU a request: nearest, 1 000 points, gzip, beside /healthz" "$(median ${CPU[gzip]})" "$h_cpu" "µs of CPU a request (ratio: /healthz's share)"
@@ -256,7 +274,7 @@ if [ -n "$BEFORE" ]; then
     kill "$BEFORE_PID"; wait "$BEFORE_PID" 2>/dev/null || true; BEFORE_PID=
 fi
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
-record "serve peak memory under load, $ROWS postcodes loaded" "$full_rss" "120" "MB (under 120 wanted)"
+record "serve peak memory under load, $ROWS postcodes loaded" "$full_rss" "120" "MB (under 120 wanted; without the answer cache: $cold_rss MB)"
 
 log "serve with the shipped data only"
 serve "$WORK/shipped.db"

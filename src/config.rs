@@ -246,6 +246,8 @@ pub struct Settings {
     pub fetch: FetchSettings,
     /// `None` when rate limiting is off.
     pub rate_limit: Option<RateLimit>,
+    /// Memory for public answers kept to be sent again (`ANSWER_CACHE_BYTES`; 0 keeps none).
+    pub answer_cache_bytes: u64,
 }
 
 impl fmt::Debug for Settings {
@@ -265,6 +267,8 @@ impl fmt::Debug for Settings {
 impl Settings {
     pub const DEFAULT_BIND: &'static str = "127.0.0.1:8080";
     pub const DEFAULT_DATA_DIR: &'static str = "data";
+    /// 16 MiB: a few thousand answers.
+    pub const DEFAULT_ANSWER_CACHE_BYTES: u64 = 16 << 20;
 }
 
 /// The settings as given: each from a flag, else its environment variable, else its default.
@@ -324,6 +328,12 @@ pub struct SettingsArgs {
     #[arg(long, env = "RATE_LIMIT_BURST", value_name = "RATE_LIMIT_BURST", global = true,
           default_value_t = RateLimit::DEFAULT_BURST, value_parser = parse_burst)]
     rate_limit_burst: u32,
+    /// Memory for public answers kept to be sent again when the same question comes within a
+    /// minute, in bytes; 0 keeps none.
+    #[arg(long, env = "ANSWER_CACHE_BYTES", value_name = "ANSWER_CACHE_BYTES", global = true,
+          default_value_t = Settings::DEFAULT_ANSWER_CACHE_BYTES,
+          value_parser = whole("ANSWER_CACHE_BYTES", Settings::DEFAULT_ANSWER_CACHE_BYTES))]
+    answer_cache_bytes: u64,
     /// Behind a proxy you trust, the header naming the client (e.g. `X-Real-IP`).
     #[arg(long, env = "TRUSTED_PROXY_HEADER", value_name = "TRUSTED_PROXY_HEADER",
           global = true, default_value = "", hide_default_value = true,
@@ -437,6 +447,7 @@ impl From<SettingsArgs> for Settings {
                 burst: a.rate_limit_burst,
                 client_ip_header: a.trusted_proxy_header.0,
             }),
+            answer_cache_bytes: a.answer_cache_bytes,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! listener (so tests can start it on port 0).
 
 pub mod admin;
+mod answer_cache;
 mod api;
 pub mod caching;
 mod compression;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub geocoder: Geocoder,
     /// Held while an import runs in this process (a second one gets 409 at once).
     pub import_lock: tokio::sync::Mutex<()>,
+    /// Public answers as sent, for questions asked again.
+    answers: answer_cache::AnswerCache,
 }
 
 /// Every route of the service.
@@ -95,12 +98,14 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)?;
         let port = listener.local_addr()?.port();
         let geocoder = Geocoder::from_setting(&settings.geocoder);
+        let answers = answer_cache::AnswerCache::new(settings.answer_cache_bytes);
         let state = web::Data::new(AppState {
             db,
             directory,
             settings,
             geocoder,
             import_lock: tokio::sync::Mutex::new(()),
+            answers,
         });
         crate::metrics::install();
         let (limiting, limiter) = ratelimit::config(state.settings.rate_limit.as_ref());
@@ -114,12 +119,13 @@ impl Application {
                     }
                     .into()
                 }))
+                .wrap(middleware::from_fn(compression::compress))
+                .wrap(middleware::from_fn(answer_cache::answer_cache))
                 .wrap(middleware::from_fn(caching::conditional_get))
                 .wrap(middleware::Condition::new(
                     limiting,
                     actix_governor::Governor::new(&limiter),
                 ))
-                .wrap(middleware::from_fn(compression::compress))
                 .wrap(middleware::from_fn(track))
                 .wrap(hardening::cors())
                 .wrap(hardening::security_headers())

@@ -22,19 +22,24 @@ const GZIP_LEVEL: u32 = 6;
 const BROTLI_QUALITY: u32 = 5;
 const BROTLI_WINDOW_BITS: u32 = 22;
 
-/// The middleware (used with `actix_web::middleware::from_fn`).
-pub async fn compress(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let chosen = req.get_header::<AcceptEncoding>().and_then(|accept| {
+/// The encoding a request's `Accept-Encoding` prefers among brotli and gzip, if any.
+pub fn chosen(req: &ServiceRequest) -> Option<ContentEncoding> {
+    req.get_header::<AcceptEncoding>().and_then(|accept| {
         let offered = [Encoding::brotli(), Encoding::gzip(), Encoding::identity()];
         match accept.negotiate(offered.iter()) {
             Some(e) if e == Encoding::brotli() => Some(ContentEncoding::Brotli),
             Some(e) if e == Encoding::gzip() => Some(ContentEncoding::Gzip),
             _ => None,
         }
-    });
+    })
+}
+
+/// The middleware (used with `actix_web::middleware::from_fn`).
+pub async fn compress(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let chosen = chosen(&req);
     let mut res = next.call(req).await?;
     let compressible = compressible(res.headers());
     if compressible {

@@ -147,8 +147,7 @@ fn group_location_parameters(doc: &mut Value) {
     }
 }
 
-/// The API description as JSON, built once: building it takes about half a millisecond, so
-/// building it per request made `/openapi.json` the cheapest way to load the server.
+/// The API description as JSON, built once: it does not change while the process runs.
 fn openapi_bytes() -> actix_web::web::Bytes {
     static JSON: std::sync::OnceLock<actix_web::web::Bytes> = std::sync::OnceLock::new();
     JSON.get_or_init(|| {

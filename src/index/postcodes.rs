@@ -1,10 +1,9 @@
 //! The postcode table held in memory by `serve`, so a postcode lookup is a binary search
 //! instead of a database query on a blocking thread.
 //!
-//! 16 bytes a postcode (the postcode packed into a number with one byte for the nation and
-//! the terminated flag, and coordinates in millionths of a degree): some 43 MB for the 2.7 million postcodes of the ONS
-//! Postcode Directory. Coordinates are kept to six decimal places (about 11 cm), as the ONS
-//! publishes them. The index is read in one read transaction, streaming, and is reused by
+//! 16 bytes a postcode: the postcode packed into a number, with one byte for the nation and
+//! the terminated flag, and the coordinates in millionths of a degree (six decimal places,
+//! about 11 cm, as the ONS publishes them). The index is read in one read transaction, streaming, and is reused by
 //! every new snapshot until a postcode or district import changes the tables. The command
 //! line tools do not load it: they ask the database.
 

@@ -344,3 +344,44 @@ async fn a_revalidated_compressed_answer_is_a_bodiless_304() {
     assert!(not_modified.headers().get("content-encoding").is_none());
     assert!(not_modified.bytes().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn an_answer_asked_again_is_the_same_in_each_encoding_and_never_mixed_up() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let plain = server.get(NEAREST).await.bytes().await.unwrap();
+    for _ in 0..2 {
+        for (accept, encoding) in [
+            ("br", Some("br")),
+            ("gzip", Some("gzip")),
+            ("identity", None),
+        ] {
+            let r = server
+                .get_with(NEAREST, &[("Accept-Encoding", accept)])
+                .await;
+            assert_eq!(r.status(), 200);
+            assert!(r.headers().contains_key("etag"), "{accept}");
+            assert!(varies_by_encoding(r.headers()), "{accept}");
+            let got = r
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_string());
+            assert_eq!(got.as_deref(), encoding, "{accept}");
+            let body = r.bytes().await.unwrap();
+            let decoded = match encoding {
+                Some("br") => unbrotli(&body),
+                Some(_) => gunzip(&body),
+                None => body.to_vec(),
+            };
+            assert_eq!(decoded, plain.to_vec(), "{accept}");
+        }
+    }
+    // Another question is another answer.
+    let other = server
+        .get("/api/v1/centres/nearest?lat=51.5&lon=-0.12&limit=10")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_ne!(other, plain);
+}

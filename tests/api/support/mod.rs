@@ -183,6 +183,7 @@ impl TestDb {
             geocoder: GeocoderSetting::Off,
             fetch: Default::default(),
             rate_limit: None,
+            answer_cache_bytes: Settings::DEFAULT_ANSWER_CACHE_BYTES,
         }
     }
 

@@ -1,0 +1,119 @@
+//! A small cache of whole public API answers, as sent (compressed or not), keyed by what their
+//! `ETag` is made of: the directory version, the path and query, and the encoding chosen. A
+//! question asked again (the same postcode district or town, a page reloaded) is answered
+//! without being built, serialised or compressed again. An import changes the version, so an
+//! answer is never served from an older directory; an answer is kept no longer than the
+//! `max-age` every public answer already allows any cache (an answer that needed the online
+//! geocoder is asked again after that), and the least used make way for new ones.
+
+use actix_web::body::{self, BodySize, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::web::{self, Bytes};
+use actix_web::HttpResponse;
+use quick_cache::sync::Cache;
+use std::time::{Duration, Instant};
+
+use super::AppState;
+
+/// How long an answer is kept: as long as clients and shared caches may keep it.
+const MAX_AGE: Duration = Duration::from_secs(super::caching::MAX_AGE_SECS as u64);
+/// Larger answers (long lists, exports) are not kept.
+const LARGEST_BYTES: u64 = 256 * 1024;
+
+/// What identifies an answer: directory version, encoding (`br`, `gzip` or empty), path and
+/// query.
+type Key = (i64, &'static str, String);
+
+/// An answer as sent: its body and the headers that describe it.
+#[derive(Clone)]
+struct Kept {
+    made: Instant,
+    body: Bytes,
+    content_type: Option<HeaderValue>,
+    content_encoding: Option<HeaderValue>,
+}
+
+#[derive(Clone)]
+struct BySize;
+
+impl quick_cache::Weighter<Key, Kept> for BySize {
+    fn weight(&self, key: &Key, kept: &Kept) -> u64 {
+        (key.2.len() + kept.body.len() + 64) as u64
+    }
+}
+
+/// The answers kept by one server (none when its capacity is 0).
+pub struct AnswerCache(Option<Cache<Key, Kept, BySize>>);
+
+impl AnswerCache {
+    pub fn new(capacity_bytes: u64) -> Self {
+        let estimated_items = (capacity_bytes / 8192).max(16) as usize;
+        Self(
+            (capacity_bytes > 0)
+                .then(|| Cache::with_weighter(estimated_items, capacity_bytes, BySize)),
+        )
+    }
+}
+
+/// The middleware (used with `actix_web::middleware::from_fn`): inside the conditional GET
+/// (which answers 304 first and adds the `ETag`), outside compression.
+pub async fn answer_cache(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let cacheable = (req.method() == Method::GET || req.method() == Method::HEAD)
+        && super::hardening::public_api(req.path());
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let (Some(state), true) = (state, cacheable) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let Some(answers) = &state.answers.0 else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let encoding = super::compression::chosen(&req).map_or("", |e| e.as_str());
+    let key: Key = (
+        state.directory.snapshot().version,
+        encoding,
+        req.uri()
+            .path_and_query()
+            .map_or_else(String::new, |p| p.as_str().to_string()),
+    );
+    let fresh = |kept: &Kept| kept.made.elapsed() < MAX_AGE;
+    if let Some(kept) = answers.get(&key).filter(fresh) {
+        let mut response = HttpResponse::Ok();
+        if let Some(v) = kept.content_type {
+            response.insert_header((header::CONTENT_TYPE, v));
+        }
+        if let Some(v) = kept.content_encoding {
+            response.insert_header((header::CONTENT_ENCODING, v));
+        }
+        response.insert_header((header::VARY, "accept-encoding"));
+        return Ok(req.into_response(response.body(kept.body)));
+    }
+    let res = next.call(req).await?;
+    let size = res.response().body().size();
+    let keep =
+        res.status() == StatusCode::OK && matches!(size, BodySize::Sized(n) if n <= LARGEST_BYTES);
+    if !keep {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, res) = res.into_parts();
+    let (res, body) = res.into_parts();
+    let body = body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    let headers = res.headers();
+    answers.insert(
+        key,
+        Kept {
+            made: Instant::now(),
+            body: body.clone(),
+            content_type: headers.get(header::CONTENT_TYPE).cloned(),
+            content_encoding: headers.get(header::CONTENT_ENCODING).cloned(),
+        },
+    );
+    Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(body))))
+}

@@ -416,15 +416,10 @@ fn whole(name: &'static str, default: u64) -> impl Fn(&str) -> Result<u64, Strin
 
 /// A whole number above 0 (empty: `default`).
 fn positive(name: &'static str, default: u64) -> impl Fn(&str) -> Result<u64, String> + Clone {
-    move |raw| {
-        if raw.trim().is_empty() {
-            return Ok(default);
-        }
-        raw.trim()
-            .parse()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| format!("{name} '{raw}' is not a whole number above 0"))
+    let whole = whole(name, default);
+    move |raw| match whole(raw) {
+        Ok(0) | Err(_) => Err(format!("{name} '{raw}' is not a whole number above 0")),
+        n => n,
     }
 }
 

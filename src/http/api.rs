@@ -321,6 +321,22 @@ fn is_age_band(band: &str) -> bool {
         || band.split_once('-').is_some_and(|(a, b)| age(a) && age(b))
 }
 
+/// A filter's value, when it has the shape `fits` checks (`what` says which, for the message).
+fn shaped(
+    name: &str,
+    value: Option<String>,
+    fits: fn(&str) -> bool,
+    what: &str,
+) -> Result<Option<String>, ApiError> {
+    match params::given(name, value)? {
+        Some(v) if !fits(&v) => Err(ApiError::bad_parameter(
+            name,
+            format!("{name}: '{}' is not {what}", shorten(&v)),
+        )),
+        v => Ok(v),
+    }
+}
+
 /// Is this a period's shape: `2022` or `2013-2017`?
 fn is_period(period: &str) -> bool {
     let year = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
@@ -356,26 +372,18 @@ pub async fn registry_statistics(
         period,
     } = query.0;
     let cancer = params::vocabulary::<Cancer>("cancer", cancer)?;
-    let age_band = params::given("age_band", age_band)?;
-    if let Some(band) = age_band.as_deref().filter(|b| !is_age_band(b)) {
-        return Err(ApiError::bad_parameter(
-            "age_band",
-            format!(
-                "age_band: '{}' is not an age band; allowed: all_ages, a range such as 15-24, or 85+",
-                shorten(band)
-            ),
-        ));
-    }
-    let period = params::given("period", period)?;
-    if let Some(p) = period.as_deref().filter(|p| !is_period(p)) {
-        return Err(ApiError::bad_parameter(
-            "period",
-            format!(
-                "period: '{}' is not a period; allowed: a year such as 2022 or a range such as 2013-2017",
-                shorten(p)
-            ),
-        ));
-    }
+    let age_band = shaped(
+        "age_band",
+        age_band,
+        is_age_band,
+        "an age band; allowed: all_ages, a range such as 15-24, or 85+",
+    )?;
+    let period = shaped(
+        "period",
+        period,
+        is_period,
+        "a period; allowed: a year such as 2022 or a range such as 2013-2017",
+    )?;
     let snapshot = state.directory.snapshot();
     let results = crate::answer::figures::list(
         &snapshot,

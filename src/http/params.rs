@@ -178,7 +178,6 @@ mod tests {
 
     #[derive(Debug, Deserialize, IntoParams)]
     #[into_params(parameter_in = Query)]
-    #[allow(dead_code)]
     struct Example {
         q: Option<String>,
         limit: Option<String>,

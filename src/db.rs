@@ -139,8 +139,11 @@ impl Database {
                     target: format!("{url:?}"),
                     message: e.to_string().trim().to_string(),
                 })?;
+                // Connections are opened when asked for, not kept topped up in the background:
+                // while the server is down, nothing retries behind the requests' backs.
                 let pool = Pool::builder()
                     .max_size(8)
+                    .min_idle(Some(0))
                     .connection_timeout(Duration::from_secs(10))
                     .build(ConnectionManager::<PgConnection>::new(raw.clone()))?;
                 Ok(Self::Postgres(pool))

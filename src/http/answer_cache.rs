@@ -8,7 +8,7 @@
 
 use actix_web::body::{self, BodySize, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::HeaderMap;
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
@@ -27,13 +27,13 @@ const LARGEST_BYTES: u64 = 256 * 1024;
 /// query.
 type Key = (i64, &'static str, String);
 
-/// An answer as sent: its body and the headers that describe it.
+/// An answer as sent: its body and its headers (content type and encoding, `Vary`, a file
+/// name for a download).
 #[derive(Clone)]
 struct Kept {
     made: Instant,
     body: Bytes,
-    content_type: Option<HeaderValue>,
-    content_encoding: Option<HeaderValue>,
+    headers: HeaderMap,
 }
 
 #[derive(Clone)]
@@ -83,15 +83,9 @@ pub async fn answer_cache(
     );
     let fresh = |kept: &Kept| kept.made.elapsed() < MAX_AGE;
     if let Some(kept) = answers.get(&key).filter(fresh) {
-        let mut response = HttpResponse::Ok();
-        if let Some(v) = kept.content_type {
-            response.insert_header((header::CONTENT_TYPE, v));
-        }
-        if let Some(v) = kept.content_encoding {
-            response.insert_header((header::CONTENT_ENCODING, v));
-        }
-        response.insert_header((header::VARY, "accept-encoding"));
-        return Ok(req.into_response(response.body(kept.body)));
+        let mut response = HttpResponse::Ok().body(kept.body);
+        *response.headers_mut() = kept.headers;
+        return Ok(req.into_response(response));
     }
     let res = next.call(req).await?;
     let size = res.response().body().size();
@@ -105,14 +99,12 @@ pub async fn answer_cache(
     let body = body::to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
-    let headers = res.headers();
     answers.insert(
         key,
         Kept {
             made: Instant::now(),
             body: body.clone(),
-            content_type: headers.get(header::CONTENT_TYPE).cloned(),
-            content_encoding: headers.get(header::CONTENT_ENCODING).cloned(),
+            headers: res.headers().clone(),
         },
     );
     Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(body))))

@@ -385,3 +385,27 @@ async fn an_answer_asked_again_is_the_same_in_each_encoding_and_never_mixed_up()
         .unwrap();
     assert_ne!(other, plain);
 }
+
+#[tokio::test]
+async fn an_answer_asked_again_keeps_every_header_it_was_sent_with() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let path = "/api/v1/centres?format=csv&kind=tya_unit";
+    let first = server.get(path).await;
+    let second = server.get(path).await;
+    for name in [
+        "content-type",
+        "content-disposition",
+        "etag",
+        "cache-control",
+    ] {
+        assert_eq!(
+            first.headers().get(name),
+            second.headers().get(name),
+            "{name}"
+        );
+        assert!(second.headers().contains_key(name), "{name}");
+    }
+    assert_eq!(first.bytes().await.unwrap(), second.bytes().await.unwrap());
+    server.stop().await;
+}

@@ -52,6 +52,27 @@ pub trait Vocabulary: Sized + Copy + 'static + strum::VariantArray + Into<&'stat
     }
 }
 
+/// Declares a closed vocabulary: an enum whose wire name (JSON, CSV cell, query parameter) is
+/// its variant's name in snake case (or its `rename`), with the list of its values.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* pub enum $name:ident($what:literal) { $($body:tt)* }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, utoipa::ToSchema,
+            strum::IntoStaticStr, strum::VariantArray, strum::Display, strum::EnumString,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+        pub enum $name { $($body)* }
+
+        impl $crate::domain::Vocabulary for $name {
+            const WHAT: &'static str = $what;
+        }
+    };
+}
+pub(crate) use vocabulary;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,45 +2,21 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use strum::{Display, EnumString, IntoStaticStr, VariantArray};
-use utoipa::ToSchema;
-
 use crate::dataset::table::{optional, required, Column, Row, RowError};
 use crate::db::rows::ReferralRuleRow;
 use crate::db::{DbError, Storage};
-use crate::domain::{parse_age, AgeRange, Nation, Vocabulary};
+use crate::domain::{parse_age, vocabulary, AgeRange, Nation, Vocabulary};
 
 use super::{parse_id, stored, Dataset, Provenance};
 
-/// The kind of place a rule sends a young person to.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    ToSchema,
-    IntoStaticStr,
-    VariantArray,
-    Display,
-    EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
-pub enum Setting {
-    ChildrensPtc,
-    TyaPtc,
-    TyaPtcOrDesignatedHospital,
-    AdultCancerCentre,
-}
-
-impl Vocabulary for Setting {
-    const WHAT: &'static str = "setting";
+vocabulary! {
+    /// The kind of place a rule sends a young person to.
+    pub enum Setting("setting") {
+        ChildrensPtc,
+        TyaPtc,
+        TyaPtcOrDesignatedHospital,
+        AdultCancerCentre,
+    }
 }
 
 /// One age band's rule in one nation.

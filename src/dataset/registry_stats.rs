@@ -1,105 +1,41 @@
 //! `registry_stats`: figures the national cancer registries publish.
 
-use serde::Serialize;
-use strum::{Display, EnumString, IntoStaticStr, VariantArray};
-use utoipa::ToSchema;
-
 use crate::dataset::table::{optional, required, Column, Row};
 use crate::db::rows::RegistryStatRow;
 use crate::db::{DbError, Storage};
-use crate::domain::{Nation, Vocabulary};
+use crate::domain::{vocabulary, Nation, Vocabulary};
 
 use super::{stored, Dataset, Provenance};
 
-/// Which cancers a figure counts.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    ToSchema,
-    IntoStaticStr,
-    VariantArray,
-    Display,
-    EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
-pub enum Cancer {
-    AllCancers,
-    AllCancersExclNmsc,
-    AcuteLymphoblasticLeukaemia,
-    Leukaemia,
+vocabulary! {
+    /// Which cancers a figure counts.
+    pub enum Cancer("cancer") {
+        AllCancers,
+        AllCancersExclNmsc,
+        AcuteLymphoblasticLeukaemia,
+        Leukaemia,
+    }
 }
 
-impl Vocabulary for Cancer {
-    const WHAT: &'static str = "cancer";
+vocabulary! {
+    /// What a figure measures.
+    pub enum Measure("measure") {
+        NewCasesPerYear,
+        NewCasesPerDay,
+        DeathsPerYear,
+        #[serde(rename = "rate_per_100k")]
+        #[strum(serialize = "rate_per_100k")]
+        RatePer100k,
+    }
 }
 
-/// What a figure measures.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    ToSchema,
-    IntoStaticStr,
-    VariantArray,
-    Display,
-    EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
-pub enum Measure {
-    NewCasesPerYear,
-    NewCasesPerDay,
-    DeathsPerYear,
-    #[serde(rename = "rate_per_100k")]
-    #[strum(serialize = "rate_per_100k")]
-    RatePer100k,
-}
-
-impl Vocabulary for Measure {
-    const WHAT: &'static str = "measure";
-}
-
-/// Whom a figure counts.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    ToSchema,
-    IntoStaticStr,
-    VariantArray,
-    Display,
-    EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
-pub enum Sex {
-    All,
-    Female,
-    Male,
-}
-
-impl Vocabulary for Sex {
-    const WHAT: &'static str = "sex";
+vocabulary! {
+    /// Whom a figure counts.
+    pub enum Sex("sex") {
+        All,
+        Female,
+        Male,
+    }
 }
 
 /// One published figure.

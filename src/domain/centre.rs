@@ -1,106 +1,42 @@
 //! What a centre is: its kind, its role for young people, its services and age range.
 
-use serde::Serialize;
-use strum::{Display, EnumString, IntoStaticStr, VariantArray};
-use utoipa::ToSchema;
+use super::{vocabulary, Vocabulary};
 
-use super::Vocabulary;
-
-/// A cancer centre (a hospital site treating cancer) or a TYA unit (a ward or service
-/// designed for teenagers and young adults).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    ToSchema,
-    IntoStaticStr,
-    VariantArray,
-    Display,
-    EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
-pub enum CentreKind {
-    CancerCentre,
-    TyaUnit,
+vocabulary! {
+    /// A cancer centre (a hospital site treating cancer) or a TYA unit (a ward or service
+    /// designed for teenagers and young adults).
+    pub enum CentreKind("kind") {
+        CancerCentre,
+        TyaUnit,
+    }
 }
 
-impl Vocabulary for CentreKind {
-    const WHAT: &'static str = "kind";
+vocabulary! {
+    /// The role a site plays in the care of children and young people with cancer.
+    pub enum TyaRole("tya_role") {
+        /// TYA principal treatment centre (or the regional TYA centre outside England).
+        Ptc,
+        /// TYA designated hospital: treats 19-24-year-olds who choose it, with the PTC.
+        DesignatedHospital,
+        /// Children's principal treatment centre (under-16s).
+        ChildrensPtc,
+    }
 }
 
-/// The role a site plays in the care of children and young people with cancer.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    ToSchema,
-    IntoStaticStr,
-    VariantArray,
-    Display,
-    EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
-pub enum TyaRole {
-    /// TYA principal treatment centre (or the regional TYA centre outside England).
-    Ptc,
-    /// TYA designated hospital: treats 19-24-year-olds who choose it, with the PTC.
-    DesignatedHospital,
-    /// Children's principal treatment centre (under-16s).
-    ChildrensPtc,
-}
-
-impl Vocabulary for TyaRole {
-    const WHAT: &'static str = "tya_role";
-}
-
-/// A treatment or facility a centre offers (closed vocabulary).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    ToSchema,
-    IntoStaticStr,
-    VariantArray,
-    Display,
-    EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
-pub enum Service {
-    Chemotherapy,
-    Radiotherapy,
-    StemCellTransplant,
-    CarT,
-    ProtonBeam,
-    TargetedTherapy,
-    ClinicalTrials,
-    FertilityPreservation,
-    MrdTesting,
-    TyaUnit,
-}
-
-impl Vocabulary for Service {
-    const WHAT: &'static str = "service";
+vocabulary! {
+    /// A treatment or facility a centre offers (closed vocabulary).
+    pub enum Service("service") {
+        Chemotherapy,
+        Radiotherapy,
+        StemCellTransplant,
+        CarT,
+        ProtonBeam,
+        TargetedTherapy,
+        ClinicalTrials,
+        FertilityPreservation,
+        MrdTesting,
+        TyaUnit,
+    }
 }
 
 impl Service {

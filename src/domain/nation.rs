@@ -1,39 +1,15 @@
 //! The four UK nations, and the wider set of territories a postcode can belong to.
 
-use serde::Serialize;
-use strum::{Display, EnumString, IntoStaticStr, VariantArray};
-use utoipa::ToSchema;
+use super::vocabulary;
 
-use super::Vocabulary;
-
-/// A nation of the United Kingdom: each has its own NHS and its own cancer registry.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    ToSchema,
-    IntoStaticStr,
-    VariantArray,
-    Display,
-    EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
-pub enum Nation {
-    England,
-    Scotland,
-    Wales,
-    NorthernIreland,
-}
-
-impl Vocabulary for Nation {
-    const WHAT: &'static str = "nation";
+vocabulary! {
+    /// A nation of the United Kingdom: each has its own NHS and its own cancer registry.
+    pub enum Nation("nation") {
+        England,
+        Scotland,
+        Wales,
+        NorthernIreland,
+    }
 }
 
 impl Nation {
@@ -48,37 +24,17 @@ impl Nation {
     }
 }
 
-/// Where a postcode area lies: a UK nation, or a Crown Dependency (Guernsey, Jersey, the
-/// Isle of Man), which use UK-style postcodes but are not part of the UK and have health
-/// services of their own.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    ToSchema,
-    IntoStaticStr,
-    VariantArray,
-    Display,
-    EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
-pub enum Territory {
-    England,
-    Scotland,
-    Wales,
-    NorthernIreland,
-    CrownDependency,
-}
-
-impl Vocabulary for Territory {
-    const WHAT: &'static str = "nation";
+vocabulary! {
+    /// Where a postcode area lies: a UK nation, or a Crown Dependency (Guernsey, Jersey, the
+    /// Isle of Man), which use UK-style postcodes but are not part of the UK and have health
+    /// services of their own.
+    pub enum Territory("nation") {
+        England,
+        Scotland,
+        Wales,
+        NorthernIreland,
+        CrownDependency,
+    }
 }
 
 impl Territory {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use centre_directory::dataset::Centre;
 use centre_directory::domain::Coordinates;
-use centre_directory::index::Snapshot;
+use centre_directory::index::{Datasets, Snapshot};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 /// The same points every run, over Great Britain and Northern Ireland.
@@ -31,12 +31,10 @@ fn snapshot(n: usize) -> Snapshot {
     Snapshot::build(
         1,
         String::new(),
-        centres,
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
+        Datasets {
+            centres,
+            ..Datasets::default()
+        },
     )
 }
 

@@ -92,6 +92,9 @@ mod tests {
             source: crate::geocode::LocationSource::Postcodes,
             query: "LS9 7TF".into(),
             terminated: None,
+            place: None,
+            alternatives: Vec::new(),
+            near: None,
             note: None,
         }
     }

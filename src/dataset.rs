@@ -2,6 +2,8 @@
 //! problem named by line and column), and how it is stored.
 
 mod centres;
+mod districts;
+mod places;
 mod postcode_areas;
 mod referral_rules;
 mod registries;
@@ -17,6 +19,8 @@ use crate::db::{DbError, Storage};
 use table::{read_records, Column, Header, Row, RowError};
 
 pub use centres::Centre;
+pub use districts::District;
+pub use places::Place;
 pub use postcode_areas::PostcodeArea;
 pub use referral_rules::{ReferralRule, Setting};
 pub use registries::Registry;
@@ -54,6 +58,8 @@ pub const DATASET_NAMES: &[&str] = &[
     TreatmentTopic::NAME,
     ReferralRule::NAME,
     PostcodeArea::NAME,
+    District::NAME,
+    Place::NAME,
     RegistryStat::NAME,
     Centre::NAME,
 ];

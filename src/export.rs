@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use crate::answer::views::{CentreView, DatasetView};
 use crate::dataset::table::{neutralise, strip_bom};
 use crate::dataset::{
-    Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
-    DATASET_NAMES,
+    Centre, Dataset, District, Place, PostcodeArea, ReferralRule, Registry, RegistryStat,
+    TreatmentTopic, DATASET_NAMES,
 };
 use crate::db::{Database, Storage};
 use crate::geocode::Location;
@@ -27,6 +27,8 @@ fn columns(dataset: &str) -> Option<Vec<&'static str>> {
         "treatment" => names::<TreatmentTopic>(),
         "referral_rules" => names::<ReferralRule>(),
         "postcode_areas" => names::<PostcodeArea>(),
+        "postcode_districts" => names::<District>(),
+        "places" => names::<Place>(),
         "registry_stats" => names::<RegistryStat>(),
         _ => return None,
     })

@@ -2,14 +2,17 @@
 //! (cached) → postcode area centroid → place name. Every answer says how precise it is and
 //! which source gave it. Raw postcodes never reach the logs: at most the outward code.
 
+pub mod places;
 pub mod postcodes_io;
 
 use serde::Serialize;
 
+use crate::dataset::District;
 use crate::db::rows::GeocodeCacheRow;
 use crate::db::{Database, DbError, Storage};
 use crate::domain::coordinates::point_text;
 use crate::domain::{Coordinates, Nation, PostcodeQuery, Territory, Vocabulary};
+use crate::index::gazetteer::Found;
 use crate::index::Snapshot;
 use crate::with_connection;
 use postcodes_io::{Answer, PostcodesIo};
@@ -36,8 +39,12 @@ pub enum Precision {
 pub enum LocationSource {
     /// The point as given.
     Point,
-    /// The postcode or district tables.
+    /// The loaded postcode directory (or the district centres derived from it).
     Postcodes,
+    /// The shipped postcode district centres.
+    PostcodeDistricts,
+    /// The shipped place gazetteer.
+    Places,
     /// The online geocoder (or its cache).
     Geocoder,
     /// The shipped postcode areas.
@@ -67,7 +74,159 @@ pub struct Location {
     /// A plain-language caveat about the answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The place, when the location is a place found by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<PlaceSummary>,
+    /// Other places of the same name, largest first, when the name is shared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<PlaceSummary>,
+    /// The nearest place we know, for a point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<NearPlace>,
 }
+
+/// A place of the gazetteer, as answers name it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlaceSummary {
+    /// The place's id in the `places` dataset.
+    pub id: String,
+    pub name: String,
+    /// The name it was found under, when that is one of its other names (`Wrecsam`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched_name: Option<String>,
+    /// County, council area or unitary authority, when known.
+    pub county: Option<String>,
+    /// The UK nation, or `crown_dependency`.
+    pub nation: Territory,
+    pub lat: f64,
+    pub lon: f64,
+    /// Population, when the source gives it.
+    pub population: Option<i64>,
+}
+
+impl From<Found<'_>> for PlaceSummary {
+    fn from(f: Found<'_>) -> Self {
+        let mut summary = PlaceSummary::from(f.place);
+        if f.name != f.place.name {
+            summary.matched_name = Some(f.name.to_string());
+        }
+        summary
+    }
+}
+
+impl From<&crate::dataset::Place> for PlaceSummary {
+    fn from(p: &crate::dataset::Place) -> Self {
+        PlaceSummary {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            matched_name: None,
+            county: (!p.county.is_empty()).then(|| p.county.clone()),
+            nation: p.territory,
+            lat: p.location.lat(),
+            lon: p.location.lon(),
+            population: p.population,
+        }
+    }
+}
+
+/// The nearest place to a point.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NearPlace {
+    #[serde(flatten)]
+    pub place: PlaceSummary,
+    /// From the point, in kilometres.
+    pub distance_km: f64,
+}
+
+/// What is at a point: the nearest postcode (when the postcode directory is held in memory),
+/// the postcode district whose centre is nearest, and the nearest place.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Reverse {
+    /// The nearest postcode in use, when the postcode directory is loaded.
+    pub postcode: Option<NearPostcode>,
+    /// The postcode district whose centre is nearest (the district the point is in, except
+    /// near a district's edge).
+    pub district: Option<NearDistrict>,
+    /// The nearest place in the gazetteer, however far.
+    pub place: Option<NearPlace>,
+}
+
+/// A postcode near a point.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NearPostcode {
+    pub postcode: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// From the point, in kilometres.
+    pub distance_km: f64,
+    /// Whether the postcode is no longer in use.
+    pub terminated: bool,
+}
+
+/// A postcode district near a point.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NearDistrict {
+    pub outcode: String,
+    /// Its post town, when known.
+    pub town: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    /// From the point to the district's centre, in kilometres.
+    pub distance_km: f64,
+}
+
+/// How many districts around a point are searched for its nearest postcode.
+const REVERSE_DISTRICTS: usize = 8;
+
+fn round_km(km: f64) -> f64 {
+    (km * 100.0).round() / 100.0
+}
+
+/// What is at `here`.
+pub fn reverse(snapshot: &Snapshot, here: Coordinates) -> Reverse {
+    let nearby: Vec<&District> = snapshot
+        .districts_near(here)
+        .take(REVERSE_DISTRICTS)
+        .collect();
+    let postcode = snapshot.postcodes.as_ref().and_then(|index| {
+        let outcodes: Vec<&str> = nearby.iter().map(|d| d.outcode.as_str()).collect();
+        index
+            .nearest_in(&outcodes, here)
+            .map(|(postcode, found, km)| NearPostcode {
+                postcode,
+                lat: found.lat,
+                lon: found.lon,
+                distance_km: round_km(km),
+                terminated: found.terminated,
+            })
+    });
+    let district = nearby.first().and_then(|d| {
+        let c = d.centroid?;
+        Some(NearDistrict {
+            outcode: d.outcode.clone(),
+            town: (!d.town.is_empty()).then(|| d.town.clone()),
+            lat: c.lat(),
+            lon: c.lon(),
+            distance_km: round_km(here.distance_km(c)),
+        })
+    });
+    let place = snapshot
+        .places
+        .nearest(here)
+        .next()
+        .map(|(p, km)| NearPlace {
+            place: PlaceSummary::from(p),
+            distance_km: round_km(km),
+        });
+    Reverse {
+        postcode,
+        district,
+        place,
+    }
+}
+
+/// How far a point may be from the nearest place we know and still be said to be near it.
+pub const NEAR_PLACE_KM: f64 = 15.0;
 
 impl Location {
     pub fn coordinates(&self) -> Coordinates {
@@ -96,11 +255,35 @@ pub enum GeocodeError {
         fallback: Option<Box<Location>>,
     },
     #[error(
-        "we can't find a place called '{0}'; try a postcode, an outcode such as LS9, or a town"
+        "we can't find a place called '{text}'{}; try a postcode, an outcode such as LS9, or a town",
+        did_you_mean(suggestions)
     )]
-    UnknownPlace(String),
+    UnknownPlace {
+        text: String,
+        /// Places spelt nearly like the text.
+        suggestions: Vec<PlaceSummary>,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+fn did_you_mean(suggestions: &[PlaceSummary]) -> String {
+    if suggestions.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = suggestions.iter().map(describe_place).collect();
+    format!(" (did you mean {}?)", names.join(" or "))
+}
+
+/// A place as a reader tells it from others of its name: "Newport, Isle of Wight".
+pub fn describe_place(p: &PlaceSummary) -> String {
+    match &p.county {
+        Some(county) if county != &p.name => format!("{}, {county}", p.name),
+        _ => match p.nation.nation() {
+            Some(n) => format!("{}, {}", p.name, n.display_name()),
+            None => p.name.clone(),
+        },
+    }
 }
 
 /// The chain, configured.
@@ -170,11 +353,25 @@ impl Geocoder {
             source: LocationSource::PostcodeAreas,
             query: area_code.clone(),
             terminated: None,
+            place: None,
+            alternatives: Vec::new(),
+            near: None,
             note: Some(note),
         };
         let stored = lookup_stored(db, snapshot, &q).await?;
         if let Some(found) = stored {
             return Ok(found.with_area_defaults(area_nation, territory));
+        }
+        // The shipped district centres: exact for an outcode or a sector; for a full postcode,
+        // used when the online geocoder cannot say.
+        let shipped = q
+            .outcode()
+            .and_then(|outcode| snapshot.districts.get(outcode))
+            .and_then(|d| shipped_district_location(&q, d));
+        if !is_full(&q) {
+            if let Some(found) = shipped {
+                return Ok(found);
+            }
         }
         // Online geocoder (cached), for full postcodes and outcodes.
         if let (Some(online), Some(key)) = (&self.online, online_key(&q)) {
@@ -201,14 +398,19 @@ impl Geocoder {
                         source: LocationSource::Geocoder,
                         query: key,
                         terminated: None,
+                        place: None,
+                        alternatives: Vec::new(),
+                        near: None,
                         note: None,
                     });
                 }
                 Some(Answer::NotFound) => {
-                    let fallback = area_location(format!(
-                        "the centre of the {} postcode area ({}); approximate",
-                        area_code, area.name
-                    ));
+                    let fallback = shipped.clone().unwrap_or_else(|| {
+                        area_location(format!(
+                            "the centre of the {} postcode area ({}); approximate",
+                            area_code, area.name
+                        ))
+                    });
                     return Err(GeocodeError::UnknownPostcode {
                         message: format!(
                             "we can't find the postcode '{}'. Check it and try again, or search by the area {area_code} ({}) instead",
@@ -221,10 +423,21 @@ impl Geocoder {
                 None => {}
             }
         }
+        if let Some(found) = shipped {
+            return Ok(found);
+        }
         let mut note = format!(
             "located only to the {} postcode area ({}), so distances are approximate (within about 20-40 km)",
             area_code, area.name
         );
+        if let Some(d) = q.outcode().and_then(|o| snapshot.districts.get(o)) {
+            if d.non_geographic {
+                note = format!(
+                    "{} is a non-geographic postcode district (PO boxes and large organisations), so it has no place of its own; {note}",
+                    d.outcode
+                );
+            }
+        }
         if !area.also_in.is_empty() {
             let others: Vec<&str> = area.also_in.iter().map(|n| n.display_name()).collect();
             note.push_str(&format!(
@@ -331,6 +544,15 @@ impl Location {
     /// A point as given: its nation is that of every postcode area around it.
     pub fn at_point(snapshot: &Snapshot, c: Coordinates) -> Self {
         let territory = snapshot.territory_of_point(c);
+        let near = snapshot
+            .places
+            .nearest(c)
+            .next()
+            .filter(|(_, km)| *km <= NEAR_PLACE_KM)
+            .map(|(p, km)| NearPlace {
+                place: PlaceSummary::from(p),
+                distance_km: (km * 10.0).round() / 10.0,
+            });
         Location {
             lat: c.lat(),
             lon: c.lon(),
@@ -340,6 +562,9 @@ impl Location {
             source: LocationSource::Point,
             query: point_text(c.lat(), c.lon(), ","),
             terminated: None,
+            place: None,
+            alternatives: Vec::new(),
+            near,
             note: territory.map(|_| POINT_NATION_NOTE.to_string()),
         }
     }
@@ -375,6 +600,9 @@ fn postcode_location(
         source: LocationSource::Postcodes,
         query: normal.to_string(),
         terminated: Some(terminated),
+        place: None,
+        alternatives: Vec::new(),
+        near: None,
         note: terminated.then(|| {
             "this postcode is no longer in use; its last known location is shown".to_string()
         }),
@@ -397,9 +625,67 @@ fn district_location(
         source: LocationSource::Postcodes,
         query: outcode.to_string(),
         terminated: None,
+        place: None,
+        alternatives: Vec::new(),
+        near: None,
         note: matches!(q, PostcodeQuery::Full(_)).then(|| {
             format!("this postcode is not in the postcode table; the centre of the {outcode} district is used")
         }),
+    }
+}
+
+/// How far a postcode typically lies from the centre of its district, as measured on real
+/// postcodes (docs/PERFORMANCE.md, "Offline geocoding").
+pub const DISTRICT_TYPICAL_ERROR: &str =
+    "typically within about 2 km in a town, more in the country";
+
+/// A postcode, sector or outcode located by the shipped centre of its district; `None` for a
+/// non-geographic district without a position.
+fn shipped_district_location(q: &PostcodeQuery, d: &District) -> Option<Location> {
+    let centroid = d.centroid?;
+    let note = match q {
+        PostcodeQuery::Full(_) => Some(format!(
+            "located to the centre of the {} postcode district{}, as the postcode itself is not in our tables; {DISTRICT_TYPICAL_ERROR}",
+            d.outcode,
+            town_in_brackets(&d.town)
+        )),
+        PostcodeQuery::Sector { .. } => Some(format!(
+            "located to the centre of the {} postcode district{}",
+            d.outcode,
+            town_in_brackets(&d.town)
+        )),
+        _ => None,
+    };
+    let note = match (note, d.non_geographic) {
+        (Some(n), true) => Some(format!(
+            "{n}; it is a non-geographic district (PO boxes and large organisations)"
+        )),
+        (None, true) => {
+            Some("a non-geographic district (PO boxes and large organisations)".to_string())
+        }
+        (n, false) => n,
+    };
+    Some(Location {
+        lat: centroid.lat(),
+        lon: centroid.lon(),
+        precision: Precision::District,
+        nation: d.territory.nation(),
+        territory: Some(d.territory),
+        source: LocationSource::PostcodeDistricts,
+        query: d.outcode.clone(),
+        terminated: None,
+        place: None,
+        alternatives: Vec::new(),
+        near: None,
+        note,
+    })
+}
+
+fn town_in_brackets(town: &str) -> String {
+    if town.is_empty() {
+        String::new()
+    } else {
+        format!(" ({town})")
     }
 }
 
@@ -482,12 +768,25 @@ fn place_key(raw: &str) -> String {
         .join(" ")
 }
 
-/// A town or city: a postcode area named after it, else the centres in that town.
+/// A place by name: the gazetteer first, then a postcode area named after it, then the
+/// towns of the centres we list.
 fn locate_place(snapshot: &Snapshot, text: &str) -> Result<Location, GeocodeError> {
     let key = place_key(text);
+    let shown: String = text.trim().chars().take(40).collect();
     if key.is_empty() {
-        return Err(GeocodeError::UnknownPlace(text.trim().to_string()));
+        return Err(GeocodeError::UnknownPlace {
+            text: shown,
+            suggestions: Vec::new(),
+        });
     }
+    let suggestions = match places::look_up(&snapshot.places, text) {
+        places::Lookup::Found {
+            chosen,
+            alternatives,
+            unmatched_qualifier,
+        } => return Ok(place_location(chosen, alternatives, unmatched_qualifier)),
+        places::Lookup::Unknown { suggestions } => suggestions,
+    };
     if let Some(area) = snapshot.areas.values().find(|a| place_key(&a.name) == key) {
         return Ok(Location {
             lat: area.centroid.lat(),
@@ -498,6 +797,9 @@ fn locate_place(snapshot: &Snapshot, text: &str) -> Result<Location, GeocodeErro
             source: LocationSource::PostcodeAreas,
             query: area.name.clone(),
             terminated: None,
+            place: None,
+            alternatives: Vec::new(),
+            near: None,
             note: Some(format!(
                 "the centre of the {} postcode area ({}); approximate",
                 area.area, area.name
@@ -522,12 +824,56 @@ fn locate_place(snapshot: &Snapshot, text: &str) -> Result<Location, GeocodeErro
             source: LocationSource::Centres,
             query: first.town.clone(),
             terminated: None,
+            place: None,
+            alternatives: Vec::new(),
+            near: None,
             note: Some(format!(
                 "the middle of the centres we list in {}",
                 first.town
             )),
         });
     }
-    let shown: String = text.trim().chars().take(40).collect();
-    Err(GeocodeError::UnknownPlace(shown))
+    Err(GeocodeError::UnknownPlace {
+        text: shown,
+        suggestions: suggestions.into_iter().map(PlaceSummary::from).collect(),
+    })
+}
+
+/// A place of the gazetteer as a location.
+fn place_location(
+    chosen: Found<'_>,
+    alternatives: Vec<Found<'_>>,
+    unmatched_qualifier: Option<String>,
+) -> Location {
+    let place = chosen.place;
+    let summary = PlaceSummary::from(chosen);
+    let mut notes = Vec::new();
+    if let Some(q) = unmatched_qualifier {
+        let q: String = q.chars().take(40).collect();
+        notes.push(format!(
+            "we don't know a {} in '{q}', so the largest place of that name is shown",
+            place.name
+        ));
+    }
+    if !alternatives.is_empty() {
+        notes.push(format!(
+            "there is more than one place called {}: this is {}; the others are listed in alternatives",
+            chosen.name,
+            describe_place(&summary)
+        ));
+    }
+    Location {
+        lat: place.location.lat(),
+        lon: place.location.lon(),
+        precision: Precision::Place,
+        nation: place.territory.nation(),
+        territory: Some(place.territory),
+        source: LocationSource::Places,
+        query: place.name.clone(),
+        terminated: None,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        place: Some(summary),
+        alternatives: alternatives.into_iter().map(PlaceSummary::from).collect(),
+        near: None,
+    }
 }

@@ -12,6 +12,7 @@ pub(crate) mod nearest;
 pub mod openapi;
 pub mod pages;
 pub(crate) mod params;
+mod places;
 mod ratelimit;
 mod referral;
 
@@ -45,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(api::readyz)
         .service(nearest::nearest)
         .service(nearest::geocode)
+        .service(places::places)
         .service(referral::referral)
         .service(api::list_centres)
         .service(api::get_centre)

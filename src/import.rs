@@ -2,6 +2,7 @@
 //! one transaction, record the import and bump the directory version. Also rollback and history.
 
 pub mod postcodes;
+pub mod shipped;
 pub mod source;
 
 use std::collections::BTreeMap;
@@ -10,7 +11,8 @@ use sha2::{Digest, Sha256};
 
 use crate::dataset::table::RowError;
 use crate::dataset::{
-    parse_file, Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
+    parse_file, Centre, Dataset, District, Place, PostcodeArea, ReferralRule, Registry,
+    RegistryStat, TreatmentTopic,
 };
 use crate::db::{Database, DatasetState, DbError, NewImport, Storage};
 use crate::with_connection;
@@ -177,6 +179,8 @@ macro_rules! for_dataset {
             "treatment" | "treatment_topics" => $f::<TreatmentTopic>($($arg),*),
             "referral_rules" => $f::<ReferralRule>($($arg),*),
             "postcode_areas" => $f::<PostcodeArea>($($arg),*),
+            "postcode_districts" => $f::<District>($($arg),*),
+            "places" => $f::<Place>($($arg),*),
             "registry_stats" => $f::<RegistryStat>($($arg),*),
             other => Err(ImportError::UnknownDataset(other.to_string())),
         }
@@ -417,12 +421,21 @@ pub fn load_missing_datasets(
         }
         let file = for_dataset_file(name);
         let path = data_dir.join(file);
-        if !path.exists() {
+        let (bytes, source) = if path.exists() {
+            let bytes = std::fs::read(&path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            (bytes, path.display().to_string())
+        } else if let Some(bytes) = shipped::built_in(file) {
+            tracing::info!(
+                dataset = name,
+                "{} not found; loading the copy built into this program",
+                path.display()
+            );
+            (bytes, format!("built-in {file}"))
+        } else {
             tracing::warn!(dataset = name, path = %path.display(), "shipped data file not found; dataset left empty");
             continue;
-        }
-        let bytes = std::fs::read(&path)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        };
         // Another replica may be loading the same data at the same moment: wait for it.
         let mut attempts = 0;
         let outcome = loop {
@@ -431,7 +444,7 @@ pub fn load_missing_datasets(
                 &ImportRequest {
                     dataset: name,
                     bytes: &bytes,
-                    source: &path.display().to_string(),
+                    source: &source,
                     actor: "bootstrap",
                     dry_run: false,
                 },
@@ -446,8 +459,7 @@ pub fn load_missing_datasets(
         };
         let report = outcome.map_err(|e| match e {
             ImportError::Invalid { errors, .. } => anyhow::anyhow!(
-                "{} is not valid:\n{}",
-                path.display(),
+                "{source} is not valid:\n{}",
                 errors
                     .iter()
                     .map(|e| format!("  {e}"))
@@ -469,6 +481,8 @@ pub fn for_dataset_file(name: &str) -> &'static str {
         "treatment" | "treatment_topics" => TreatmentTopic::FILE,
         "referral_rules" => ReferralRule::FILE,
         "postcode_areas" => PostcodeArea::FILE,
+        "postcode_districts" => District::FILE,
+        "places" => Place::FILE,
         "registry_stats" => RegistryStat::FILE,
         _ => "",
     }

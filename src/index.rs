@@ -2,6 +2,7 @@
 //! centres and of the postcode areas, rebuilt after each applied import and swapped in
 //! atomically, so queries never wait on an import and never see half of two versions.
 
+pub mod gazetteer;
 pub mod postcodes;
 pub mod spatial;
 
@@ -13,11 +14,13 @@ use arc_swap::ArcSwap;
 use diesel::Connection;
 
 use crate::dataset::{
-    Centre, Dataset, PostcodeArea, ReferralRule, Registry, RegistryStat, TreatmentTopic,
+    Centre, Dataset, District, Place, PostcodeArea, ReferralRule, Registry, RegistryStat,
+    TreatmentTopic,
 };
 use crate::db::{Database, DbError, Storage};
 use crate::domain::{Coordinates, Nation, Territory};
 use crate::with_connection;
+use gazetteer::Gazetteer;
 use postcodes::PostcodeIndex;
 use spatial::SpatialIndex;
 
@@ -36,6 +39,12 @@ pub struct Snapshot {
     /// Each postcode area's key in `areas`, by the place of its centre.
     area_index: SpatialIndex<String>,
     pub stats: Vec<RegistryStat>,
+    /// The shipped postcode district centroids, by outcode.
+    pub districts: HashMap<String, District>,
+    /// Each located district's outcode, by the place of its centroid.
+    district_index: SpatialIndex<String>,
+    /// The place gazetteer.
+    pub places: Gazetteer,
     /// The postcode and district tables, when `serve` holds them in memory (shared by the
     /// snapshots of the same postcode import).
     pub postcodes: Option<Arc<PostcodeIndex>>,
@@ -77,19 +86,32 @@ pub struct Hit<'a> {
     pub distance_km: f64,
 }
 
+/// Every dataset's rows, as read from the database.
+#[derive(Default)]
+pub struct Datasets {
+    pub centres: Vec<Centre>,
+    pub registries: Vec<Registry>,
+    pub topics: Vec<TreatmentTopic>,
+    pub referral_rules: Vec<ReferralRule>,
+    pub areas: Vec<PostcodeArea>,
+    pub stats: Vec<RegistryStat>,
+    pub districts: Vec<District>,
+    pub places: Vec<Place>,
+}
+
 impl Snapshot {
     /// Build a snapshot from already loaded datasets.
-    #[allow(clippy::too_many_arguments)]
-    pub fn build(
-        version: i64,
-        updated_at: String,
-        centres: Vec<Centre>,
-        registries: Vec<Registry>,
-        topics: Vec<TreatmentTopic>,
-        referral_rules: Vec<ReferralRule>,
-        areas: Vec<PostcodeArea>,
-        stats: Vec<RegistryStat>,
-    ) -> Self {
+    pub fn build(version: i64, updated_at: String, datasets: Datasets) -> Self {
+        let Datasets {
+            centres,
+            registries,
+            topics,
+            referral_rules,
+            areas,
+            stats,
+            districts,
+            places,
+        } = datasets;
         let by_id = centres
             .iter()
             .enumerate()
@@ -98,6 +120,11 @@ impl Snapshot {
         let centre_index =
             SpatialIndex::new(centres.iter().enumerate().map(|(i, c)| (c.location, i)));
         let area_index = SpatialIndex::new(areas.iter().map(|a| (a.centroid, a.area.clone())));
+        let district_index = SpatialIndex::new(
+            districts
+                .iter()
+                .filter_map(|d| Some((d.centroid?, d.outcode.clone()))),
+        );
         let mut topics = topics;
         topics.sort_by(|a, b| (a.sort_order, &a.slug).cmp(&(b.sort_order, &b.slug)));
         Self {
@@ -112,6 +139,12 @@ impl Snapshot {
             areas: areas.into_iter().map(|a| (a.area.clone(), a)).collect(),
             area_index,
             stats,
+            districts: districts
+                .into_iter()
+                .map(|d| (d.outcode.clone(), d))
+                .collect(),
+            district_index,
+            places: Gazetteer::new(places),
             postcodes: None,
         }
     }
@@ -120,6 +153,13 @@ impl Snapshot {
     pub fn nearest_area(&self, here: Coordinates) -> Option<&PostcodeArea> {
         let (key, _) = self.area_index.nearest(here).next()?;
         self.areas.get(key)
+    }
+
+    /// The shipped districts with a centre, nearest centre to `here` first.
+    pub fn districts_near(&self, here: Coordinates) -> impl Iterator<Item = &District> + '_ {
+        self.district_index
+            .nearest(here)
+            .filter_map(|(key, _)| self.districts.get(key))
     }
 
     /// The nation (or Crown Dependency) of a bare point, when the postcode areas around it
@@ -149,16 +189,17 @@ impl Snapshot {
             c.transaction::<_, DbError, _>(|c| {
                 let (version, updated_at) = c.directory_version()?;
                 pause_inside_reload(version);
-                Ok(Self::build(
-                    version,
-                    updated_at,
-                    Centre::load(c)?,
-                    Registry::load(c)?,
-                    TreatmentTopic::load(c)?,
-                    ReferralRule::load(c)?,
-                    PostcodeArea::load(c)?,
-                    RegistryStat::load(c)?,
-                ))
+                let datasets = Datasets {
+                    centres: Centre::load(c)?,
+                    registries: Registry::load(c)?,
+                    topics: TreatmentTopic::load(c)?,
+                    referral_rules: ReferralRule::load(c)?,
+                    areas: PostcodeArea::load(c)?,
+                    stats: RegistryStat::load(c)?,
+                    districts: District::load(c)?,
+                    places: Place::load(c)?,
+                };
+                Ok(Self::build(version, updated_at, datasets))
             })
         })
     }
@@ -303,12 +344,10 @@ mod tests {
         Snapshot::build(
             1,
             String::new(),
-            centres,
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-            vec![],
+            Datasets {
+                centres,
+                ..Datasets::default()
+            },
         )
     }
 
@@ -395,7 +434,7 @@ mod tests {
                     area_at(i, at, territories[odd.unwrap_or(band(at.0))], split)
                 })
                 .collect();
-            let s = Snapshot::build(1, String::new(), vec![], vec![], vec![], vec![], areas.clone(), vec![]);
+            let s = Snapshot::build(1, String::new(), Datasets { areas: areas.clone(), ..Datasets::default() });
             // Each point with three more near it, and the corners of the box.
             let near = [(0.0, 0.0), (0.031, -0.047), (-0.052, 0.018), (0.004, 0.066)];
             let points = from

@@ -11,7 +11,7 @@ use super::{directions_url, distances, registry_for, registry_note, topics_for};
 use crate::dataset::Cancer;
 use crate::domain::coordinates::km_to_miles;
 use crate::domain::{CentreKind, Nation, Service};
-use crate::geocode::Location;
+use crate::geocode::{reverse, Location, Precision, Reverse};
 use crate::index::Snapshot;
 
 /// What to look for around a location.
@@ -110,11 +110,16 @@ pub struct GeocodeAnswer {
     pub location: Location,
     pub registry: Option<RegistryView>,
     pub registry_note: Option<&'static str>,
+    /// For a point (`lat` and `lon`): the nearest postcode, district and place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverse: Option<Reverse>,
 }
 
 impl GeocodeAnswer {
     pub fn build(snapshot: &Snapshot, location: Location) -> Self {
         Self {
+            reverse: (location.precision == Precision::Point)
+                .then(|| reverse(snapshot, location.coordinates())),
             registry: registry_for(snapshot, &location, &FigureQuery::default()),
             registry_note: registry_note(&location),
             location,

@@ -132,6 +132,39 @@ pub struct DistrictRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = places, treat_none_as_default_value = false)]
+pub struct PlaceRow {
+    pub id: String,
+    pub name: String,
+    pub other_names: String,
+    pub nation: String,
+    pub county: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub population: Option<i64>,
+    pub source: String,
+    pub last_verified: String,
+    pub unverified: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = district_centroids, treat_none_as_default_value = false)]
+pub struct DistrictCentroidRow {
+    pub outcode: String,
+    pub area: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub nation: String,
+    pub non_geographic: bool,
+    pub postcodes: Option<i64>,
+    pub town: String,
+    pub notes: String,
+    pub source: String,
+    pub last_verified: String,
+    pub unverified: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = geocode_cache)]
 pub struct GeocodeCacheRow {
     pub postcode: String,

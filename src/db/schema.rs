@@ -128,6 +128,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    places (id) {
+        id -> Text,
+        name -> Text,
+        other_names -> Text,
+        nation -> Text,
+        county -> Text,
+        lat -> Double,
+        lon -> Double,
+        population -> Nullable<BigInt>,
+        source -> Text,
+        last_verified -> Text,
+        unverified -> Text,
+    }
+}
+
+diesel::table! {
+    district_centroids (outcode) {
+        outcode -> Text,
+        area -> Text,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        nation -> Text,
+        non_geographic -> Bool,
+        postcodes -> Nullable<BigInt>,
+        town -> Text,
+        notes -> Text,
+        source -> Text,
+        last_verified -> Text,
+        unverified -> Text,
+    }
+}
+
+diesel::table! {
     geocode_cache (postcode) {
         postcode -> Text,
         found -> Bool,

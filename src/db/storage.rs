@@ -89,6 +89,10 @@ pub trait Storage: Connection + Sized {
     fn replace_postcode_areas(&mut self, rows: &[PostcodeAreaRow]) -> Result<(), DbError>;
     fn load_registry_stats(&mut self) -> Result<Vec<RegistryStatRow>, DbError>;
     fn replace_registry_stats(&mut self, rows: &[RegistryStatRow]) -> Result<(), DbError>;
+    fn load_places(&mut self) -> Result<Vec<PlaceRow>, DbError>;
+    fn replace_places(&mut self, rows: &[PlaceRow]) -> Result<(), DbError>;
+    fn load_district_centroids(&mut self) -> Result<Vec<DistrictCentroidRow>, DbError>;
+    fn replace_district_centroids(&mut self, rows: &[DistrictCentroidRow]) -> Result<(), DbError>;
 
     fn find_postcode(&mut self, postcode: &str) -> Result<Option<PostcodeRow>, DbError>;
     /// Delete every postcode (inside the import's transaction).
@@ -216,6 +220,31 @@ macro_rules! impl_storage {
 
             fn replace_registry_stats(&mut self, rows: &[RegistryStatRow]) -> Result<(), DbError> {
                 replace_all!(self, registry_stats, rows)
+            }
+
+            fn load_places(&mut self) -> Result<Vec<PlaceRow>, DbError> {
+                Ok(places::table
+                    .select(PlaceRow::as_select())
+                    .order(places::id)
+                    .load(self)?)
+            }
+
+            fn replace_places(&mut self, rows: &[PlaceRow]) -> Result<(), DbError> {
+                replace_all!(self, places, rows)
+            }
+
+            fn load_district_centroids(&mut self) -> Result<Vec<DistrictCentroidRow>, DbError> {
+                Ok(district_centroids::table
+                    .select(DistrictCentroidRow::as_select())
+                    .order(district_centroids::outcode)
+                    .load(self)?)
+            }
+
+            fn replace_district_centroids(
+                &mut self,
+                rows: &[DistrictCentroidRow],
+            ) -> Result<(), DbError> {
+                replace_all!(self, district_centroids, rows)
             }
 
             // Lookups by primary key use `get_result`, not `first`: `first` adds `LIMIT ?`, and

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::dataset::table::RowError;
+use crate::geocode::PlaceSummary;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -16,6 +17,12 @@ pub enum ApiError {
     },
     #[error("{0}")]
     NotFound(String),
+    /// A place name we do not know, with places spelt nearly like it.
+    #[error("{detail}")]
+    UnknownPlace {
+        detail: String,
+        suggestions: Vec<PlaceSummary>,
+    },
     #[error("{detail}")]
     Unprocessable {
         detail: String,
@@ -71,6 +78,9 @@ pub struct Problem<'a> {
     /// The problems of an uploaded file, each with its line and column.
     #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<Vec<ProblemItem>>,
+    /// For a place name we do not know: up to five places spelt nearly like it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestions: Option<&'a [PlaceSummary]>,
 }
 
 /// One problem in an uploaded file.
@@ -90,7 +100,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::NotFound(_) | Self::UnknownPlace { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -107,7 +117,7 @@ impl ResponseError for ApiError {
         let status = self.status_code();
         let title = match self {
             Self::BadRequest { .. } => "Bad request",
-            Self::NotFound(_) => "Not found",
+            Self::NotFound(_) | Self::UnknownPlace { .. } => "Not found",
             Self::MethodNotAllowed { .. } => "Method not allowed",
             Self::Unprocessable { .. } => "The file is not valid",
             Self::Conflict(_) => "Conflict",
@@ -162,6 +172,10 @@ impl ResponseError for ApiError {
             detail,
             parameter,
             errors,
+            suggestions: match self {
+                Self::UnknownPlace { suggestions, .. } => Some(suggestions),
+                _ => None,
+            },
         })
     }
 }

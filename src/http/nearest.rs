@@ -232,7 +232,12 @@ pub(crate) fn geocode_error(e: GeocodeError) -> ApiError {
                 .unwrap_or_default();
             ApiError::NotFound(format!("{message}.{offer}").replace("..", "."))
         }
-        GeocodeError::UnknownPlace(_) => ApiError::NotFound(e.to_string()),
+        GeocodeError::UnknownPlace {
+            ref suggestions, ..
+        } => ApiError::UnknownPlace {
+            suggestions: suggestions.clone(),
+            detail: e.to_string(),
+        },
         GeocodeError::Db(e) => ApiError::internal(e),
     }
 }

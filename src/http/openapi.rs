@@ -54,6 +54,7 @@ impl utoipa::Modify for CommonResponses {
     paths(
         super::nearest::nearest,
         super::nearest::geocode,
+        super::places::places,
         super::referral::referral,
         super::api::list_centres,
         super::api::get_centre,

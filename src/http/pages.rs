@@ -14,7 +14,7 @@ use crate::answer::nearest::{Filters, NearestAnswer};
 use crate::answer::referral::ReferralAnswer;
 use crate::answer::views::{CentreView, RegistryView, TopicSummaryView, TopicView};
 use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Vocabulary};
-use crate::geocode::{GeocodeError, Place, Precision};
+use crate::geocode::{describe_place, GeocodeError, Location, Place, PlaceSummary, Precision};
 
 /// The stylesheet and the one script, built into the binary.
 const SITE_CSS: &str = include_str!("../../static/site.css");
@@ -86,7 +86,42 @@ struct SearchPage {
     form: SearchForm,
     errors: Vec<FieldError>,
     answer: Option<NearestAnswer>,
+    /// Places spelt nearly like a name we did not know.
+    suggestions: Vec<Link>,
     version: i64,
+}
+
+/// A link the page offers: its text and where it goes.
+#[derive(Debug, Clone)]
+struct Link {
+    label: String,
+    href: String,
+}
+
+impl SearchForm {
+    /// The same search for another place.
+    fn search_for(&self, q: &str) -> String {
+        let mut url = form_urlencoded::Serializer::new(String::from("/search?"));
+        url.append_pair("q", q);
+        for (name, value) in [
+            ("kind", &self.kind),
+            ("age", &self.age),
+            ("within", &self.within),
+        ] {
+            if !value.is_empty() {
+                url.append_pair(name, value);
+            }
+        }
+        url.finish()
+    }
+
+    fn link_to(&self, place: &PlaceSummary) -> Link {
+        let label = describe_place(place);
+        Link {
+            href: self.search_for(&label),
+            label,
+        }
+    }
 }
 
 impl SearchPage {
@@ -111,12 +146,57 @@ impl SearchPage {
             "cancer_centre" => "Cancer centres",
             _ => "Cancer centres and TYA units",
         };
-        let place = match self.answer.as_ref().map(|a| a.location.precision) {
-            Some(Precision::Point) => "your location".to_string(),
+        let location = self.answer.as_ref().map(|a| &a.location);
+        let place = match location {
+            Some(l) if l.precision == Precision::Point => match &l.near {
+                Some(near) => format!("you ({})", near.place.name),
+                None => "your location".to_string(),
+            },
+            Some(Location {
+                place: Some(p),
+                alternatives,
+                ..
+            }) => {
+                if alternatives.is_empty() {
+                    p.name.clone()
+                } else {
+                    describe_place(p)
+                }
+            }
             _ if !self.form.q.is_empty() => self.form.q.clone(),
             _ => self.place(),
         };
         format!("{what} near {place}")
+    }
+
+    /// Other places of the name searched for.
+    fn alternatives(&self) -> Vec<Link> {
+        self.answer
+            .as_ref()
+            .map(|a| {
+                a.location
+                    .alternatives
+                    .iter()
+                    .map(|p| self.form.link_to(p))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// For "Use my location": how far the nearest place we know is.
+    fn near_note(&self) -> Option<String> {
+        let location = &self.answer.as_ref()?.location;
+        let near = location.near.as_ref()?;
+        Some(if near.distance_km < 1.0 {
+            format!("Your location is in {}.", describe_place(&near.place))
+        } else {
+            format!(
+                "Your location is about {} km ({} miles) from the centre of {}.",
+                near.distance_km.round(),
+                (near.distance_km / 1.609_344).round(),
+                describe_place(&near.place)
+            )
+        })
     }
 
     /// The location's caveat as a sentence.
@@ -307,7 +387,7 @@ fn not_found_message(e: GeocodeError, q: &str) -> Option<String> {
                 "We can't find the postcode {shown}. Check it and try again"
             ))
         }
-        GeocodeError::UnknownPlace(_) => Some(format!(
+        GeocodeError::UnknownPlace { .. } => Some(format!(
             "We can't find a place called {}. Enter a postcode, town or city",
             q.chars().take(40).collect::<String>()
         )),
@@ -380,6 +460,7 @@ pub async fn search(state: State, query: Query) -> HttpResponse {
         form: form.clone(),
         errors,
         answer,
+        suggestions: Vec::new(),
         version: snapshot.version,
     };
     let Some(place) = place.filter(|_| errors.is_empty()) else {
@@ -388,16 +469,25 @@ pub async fn search(state: State, query: Query) -> HttpResponse {
     let location = match state.geocoder.locate(&state.db, &snapshot, place).await {
         Ok(l) => l,
         Err(e) => {
+            let suggestions: Vec<Link> = match &e {
+                GeocodeError::UnknownPlace { suggestions, .. } => {
+                    suggestions.iter().map(|p| form.link_to(p)).collect()
+                }
+                _ => Vec::new(),
+            };
             return match not_found_message(e, &form.q) {
                 Some(message) => html(
                     StatusCode::NOT_FOUND,
-                    &page(
-                        vec![FieldError {
-                            field: "q",
-                            message,
-                        }],
-                        None,
-                    ),
+                    &SearchPage {
+                        suggestions,
+                        ..page(
+                            vec![FieldError {
+                                field: "q",
+                                message,
+                            }],
+                            None,
+                        )
+                    },
                 ),
                 None => html(
                     StatusCode::SERVICE_UNAVAILABLE,

@@ -23,7 +23,7 @@ use crate::with_connection;
 /// The dataset name of a full postcode table.
 pub const POSTCODES: &str = "postcodes";
 /// The dataset name of an outcode-level table.
-pub const DISTRICTS: &str = "postcode_districts";
+pub const DISTRICTS: &str = "postcode_outcodes";
 
 /// How many problems are listed; the rest are counted.
 const MAX_ERRORS_LISTED: usize = 50;
@@ -62,7 +62,7 @@ pub struct Counts {
 /// What a postcode import did.
 #[derive(Debug, Clone, Serialize)]
 pub struct PostcodeReport {
-    /// `postcodes` for a full postcode file, `postcode_districts` for an outcode table.
+    /// `postcodes` for a full postcode file, `postcode_outcodes` for an outcode table.
     pub dataset: &'static str,
     pub status: ImportStatus,
     /// What was read: the path or URL, and the file inside when it was a ZIP archive.

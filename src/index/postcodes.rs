@@ -97,6 +97,26 @@ fn pack(postcode: &str) -> Option<u64> {
     Some(key)
 }
 
+/// The postcode a [`pack`]ed number stands for.
+fn unpack(mut key: u64) -> String {
+    let mut chars = [0u8; 8];
+    for slot in chars.iter_mut().rev() {
+        let digit = (key % 38) as u8;
+        key /= 38;
+        *slot = match digit {
+            0 => 0,
+            1 => b' ',
+            2..=11 => b'0' + digit - 2,
+            _ => b'A' + digit - 12,
+        };
+    }
+    chars
+        .iter()
+        .take_while(|&&b| b != 0)
+        .map(|&b| b as char)
+        .collect()
+}
+
 fn micro(degrees: f64) -> i32 {
     (degrees * 1e6).round() as i32
 }
@@ -240,6 +260,46 @@ impl PostcodeIndex {
         Some(self.entries[at].found())
     }
 
+    /// The postcode in use nearest to `here` among those of these districts (a terminated one
+    /// only when none is in use), with its distance in kilometres. The postcodes of a district sit together in the sorted table.
+    pub fn nearest_in(
+        &self,
+        outcodes: &[&str],
+        here: crate::domain::Coordinates,
+    ) -> Option<(String, Found, f64)> {
+        let mut best: Option<(u64, Found, f64)> = None;
+        for outcode in outcodes {
+            let (Some(low), Some(high)) = (
+                pack(&format!("{outcode} ")),
+                pack(&format!(
+                    "{outcode} {}",
+                    "Z".repeat(7usize.saturating_sub(outcode.len()))
+                )),
+            ) else {
+                continue;
+            };
+            let start = self.entries.partition_point(|e| e.postcode() < low);
+            for e in self.entries[start..]
+                .iter()
+                .take_while(|e| e.postcode() <= high)
+            {
+                let found = e.found();
+                let Ok(at) = crate::domain::Coordinates::new(found.lat, found.lon) else {
+                    continue;
+                };
+                let km = here.distance_km(at);
+                // The nearest postcode in use; a terminated one only when there is none.
+                let better = best
+                    .as_ref()
+                    .is_none_or(|(_, b, d)| (found.terminated, km) < (b.terminated, *d));
+                if better {
+                    best = Some((e.postcode(), found, km));
+                }
+            }
+        }
+        best.map(|(key, found, km)| (unpack(key), found, km))
+    }
+
     /// The centre of a district (`LS9`).
     pub fn district(&self, outcode: &str) -> Option<Found> {
         self.districts.get(outcode).copied()
@@ -295,6 +355,9 @@ mod tests {
         assert_eq!(pack("TOO LONG9"), None);
         assert_eq!(pack("ls9 7tf"), None, "only the normal form is packed");
         assert_eq!(pack(""), None);
+        for p in postcodes {
+            assert_eq!(unpack(pack(p).unwrap()), p);
+        }
 
         let mut entries = Vec::new();
         let samples = [

@@ -12,20 +12,21 @@ use centre_directory::config::GeocoderSetting;
 use crate::support::{TestDb, TestServer};
 
 #[tokio::test]
-async fn a_full_postcode_finds_the_leeds_tya_units_at_area_precision_when_offline() {
+async fn a_full_postcode_finds_the_leeds_tya_units_at_district_precision_when_offline() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;
     let (status, body) = server
         .get_json("/api/v1/centres/nearest?postcode=ls97tf&kind=tya_unit&limit=3")
         .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["location"]["precision"], "area");
-    assert_eq!(body["location"]["source"], "postcode_areas");
+    assert_eq!(body["location"]["precision"], "district");
+    assert_eq!(body["location"]["source"], "postcode_districts");
+    assert_eq!(body["location"]["query"], "LS9");
     assert_eq!(body["location"]["nation"], "england");
     assert!(body["location"]["note"]
         .as_str()
         .unwrap()
-        .contains("approximate"));
+        .contains("centre of the LS9 postcode district"));
     let results = body["results"].as_array().unwrap();
     assert_eq!(results.len(), 3);
     assert_eq!(results[0]["centre"]["town"], "Leeds");
@@ -392,14 +393,14 @@ async fn the_online_geocoder_is_used_cached_and_survives_failures() {
     );
     assert!(detail.contains("postcode=LS"), "{detail}");
 
-    // Timeout and server error: fall back to the area, still 200.
+    // Timeout and server error: fall back to the shipped district centre, still 200.
     for pc in ["M1%201AE", "M1%202AE"] {
         let (status, body) = server
             .get_json(&format!("/api/v1/centres/nearest?postcode={pc}"))
             .await;
         assert_eq!(status, 200, "{pc}: {body}");
-        assert_eq!(body["location"]["precision"], "area");
-        assert_eq!(body["location"]["query"], "M");
+        assert_eq!(body["location"]["precision"], "district");
+        assert_eq!(body["location"]["query"], "M1");
     }
 }
 
@@ -438,7 +439,11 @@ async fn the_cli_gives_the_same_answer_as_the_api() {
         "2",
     ]);
     assert_eq!(text.code, 0);
-    assert!(text.stdout.contains("Near LS (area"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("Near LS9 (district"),
+        "{}",
+        text.stdout
+    );
     assert!(text.stdout.contains(" 1. "));
     assert!(text
         .stdout

@@ -116,7 +116,7 @@ fn simple_headerless_in_use_and_outcode_files_load() {
             &["--json"],
         )
         .json();
-    assert_eq!(outcodes["dataset"], "postcode_districts");
+    assert_eq!(outcodes["dataset"], "postcode_outcodes");
     assert_eq!(outcodes["rows_loaded"], 2);
     assert_eq!(db.postcode_count(), 2);
     let district = db.nearest_json("CF14 9ZZ");
@@ -131,7 +131,7 @@ fn simple_headerless_in_use_and_outcode_files_load() {
             &["--json"],
         )
         .json();
-    assert_eq!(as_postcode["dataset"], "postcode_districts");
+    assert_eq!(as_postcode["dataset"], "postcode_outcodes");
 }
 
 #[test]

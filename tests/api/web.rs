@@ -76,9 +76,9 @@ async fn search_results_are_in_order_with_everything_a_patient_needs() {
     assert!(first.contains("https://www.openstreetmap.org/directions?"));
     assert!(first.contains("<dt>Last checked</dt><dd>20"));
     assert!(first.contains("href=\"tel:"));
-    // Area precision is said plainly; treatment and registry panels follow.
+    // District precision is said plainly; treatment and registry panels follow.
     assert!(
-        html.contains("Located only to the LS postcode area"),
+        html.contains("Located to the centre of the LS9 postcode district"),
         "{html}"
     );
     assert!(html.contains("About treatment for acute lymphoblastic leukaemia"));

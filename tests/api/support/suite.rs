@@ -212,9 +212,10 @@ pub fn the_history_lists_imports_and_rollbacks_with_their_actors_and_counts(db: 
 /// districts, and a second file replaces the first.
 pub fn postcode_directory_loads(db: &TestDb) {
     let onspd = postcode_fixture("onspd_sample.csv");
-    // Before: the area centroid only.
+    // Before: the shipped district centre only.
     let before = db.nearest_json("LS9 7TF");
-    assert_eq!(before["location"]["precision"], "area");
+    assert_eq!(before["location"]["precision"], "district");
+    assert_eq!(before["location"]["source"], "postcode_districts");
 
     let report = db.cli(&["import", "postcodes", &onspd, "--json"]).json();
     assert_eq!(report["status"], "applied");
@@ -276,9 +277,10 @@ pub fn postcode_directory_loads(db: &TestDb) {
     assert_eq!(replaced["previous_rows"], 10);
     assert_eq!(replaced["columns"]["country"], "ctry25cd");
     assert_eq!(replaced["columns"]["postcode"], "pcds");
-    // EC1A 1BB was only in the first file: now neither it nor its district is known.
+    // EC1A 1BB was only in the first file: now neither it nor its derived district is
+    // known, and the shipped district centre answers.
     let gone = db.nearest_json("EC1A 1BB");
-    assert_eq!(gone["location"]["precision"], "area");
+    assert_eq!(gone["location"]["source"], "postcode_districts");
     assert_eq!(
         db.nearest_json("LS9 7TF")["location"]["precision"],
         "postcode"
@@ -362,7 +364,7 @@ pub async fn postcodes_in_memory_match_the_database(db: &TestDb) {
     let (_, gone) = server
         .get_json("/api/v1/centres/nearest?postcode=EC1A%201BB")
         .await;
-    assert_eq!(gone["location"]["precision"], "area");
+    assert_eq!(gone["location"]["source"], "postcode_districts");
     assert_eq!(gone["location"], db.nearest_json("EC1A 1BB")["location"]);
     server.stop().await;
 }

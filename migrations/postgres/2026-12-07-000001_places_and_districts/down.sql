@@ -1,0 +1,4 @@
+DROP TABLE district_centroids;
+DROP TABLE places;
+UPDATE imports SET dataset = 'postcode_districts' WHERE dataset = 'postcode_outcodes';
+UPDATE dataset_state SET dataset = 'postcode_districts' WHERE dataset = 'postcode_outcodes';

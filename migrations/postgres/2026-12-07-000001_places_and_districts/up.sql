@@ -1,0 +1,37 @@
+-- The place gazetteer (dataset `places`): UK cities, towns and villages with other names.
+CREATE TABLE places (
+    id TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    other_names TEXT NOT NULL,
+    nation TEXT NOT NULL,
+    county TEXT NOT NULL,
+    lat DOUBLE PRECISION NOT NULL,
+    lon DOUBLE PRECISION NOT NULL,
+    population BIGINT,
+    source TEXT NOT NULL,
+    last_verified TEXT NOT NULL,
+    unverified TEXT NOT NULL
+);
+
+-- The shipped postcode district centroids (dataset `postcode_districts`). The table
+-- postcode_districts holds the centroids derived from a loaded postcode directory, which
+-- take precedence.
+CREATE TABLE district_centroids (
+    outcode TEXT PRIMARY KEY NOT NULL,
+    area TEXT NOT NULL,
+    lat DOUBLE PRECISION,
+    lon DOUBLE PRECISION,
+    nation TEXT NOT NULL,
+    non_geographic BOOLEAN NOT NULL,
+    postcodes BIGINT,
+    town TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    source TEXT NOT NULL,
+    last_verified TEXT NOT NULL,
+    unverified TEXT NOT NULL
+);
+
+-- An outcode table loaded through `import postcodes` was recorded as `postcode_districts`; that
+-- name is now the shipped dataset's, so the earlier records take the loader's new name.
+UPDATE imports SET dataset = 'postcode_outcodes' WHERE dataset = 'postcode_districts';
+UPDATE dataset_state SET dataset = 'postcode_outcodes' WHERE dataset = 'postcode_districts';

@@ -127,6 +127,9 @@ pub enum Command {
         #[arg(long, default_value = "csv")]
         format: String,
     },
+    /// Forget the online geocoder's cached answers (found ones are kept 30 days, "not found"
+    /// one day), so every postcode and place is asked again.
+    ClearGeocoderCache,
     /// Restore a dataset to the version before the one in force.
     Rollback {
         dataset: String,
@@ -174,6 +177,13 @@ pub fn run(cli: Cli) -> ExitCode {
     let settings = Settings::from(cli.settings);
     let result = match cli.command {
         Command::Serve { poll_seconds } => run_serve(settings, poll_seconds),
+        Command::ClearGeocoderCache => server::open_database(&settings).and_then(|db| {
+            let mut conn = db.get()?;
+            let cleared =
+                crate::with_connection!(&mut conn, |c| crate::db::Storage::clear_geocode_cache(c))?;
+            println!("forgot {cleared} cached geocoder answers");
+            Ok(ExitCode::SUCCESS)
+        }),
         Command::Migrate => server::open_database(&settings).map(|db| {
             println!("database {} is up to date", db.backend_name());
             ExitCode::SUCCESS
@@ -474,13 +484,32 @@ pub fn render_answer(a: &NearestAnswer) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let precision = precision_name(a.location.precision);
+    let name = match (&a.location.place, &a.location.near) {
+        (Some(place), _) => crate::geocode::describe_place(place),
+        (None, Some(near)) => format!(
+            "{} ({} km from {})",
+            a.location.query,
+            near.distance_km,
+            crate::geocode::describe_place(&near.place)
+        ),
+        _ => a.location.query.clone(),
+    };
     let _ = writeln!(
         out,
-        "Near {} ({precision}, {:.4}, {:.4})",
-        a.location.query, a.location.lat, a.location.lon
+        "Near {name} ({precision}, {:.4}, {:.4})",
+        a.location.lat, a.location.lon
     );
     if let Some(note) = &a.location.note {
         let _ = writeln!(out, "  Note: {note}");
+    }
+    if !a.location.alternatives.is_empty() {
+        let others: Vec<String> = a
+            .location
+            .alternatives
+            .iter()
+            .map(crate::geocode::describe_place)
+            .collect();
+        let _ = writeln!(out, "  Other places of this name: {}", others.join("; "));
     }
     match (&a.registry, a.registry_note) {
         (Some(r), _) => {

@@ -321,7 +321,15 @@ impl Geocoder {
                 Some(q) if snapshot.areas.contains_key(q.area()) || is_full(&q) => {
                     self.locate_postcode(db, snapshot, q).await
                 }
-                _ => locate_place(snapshot, &text),
+                _ => match locate_place(snapshot, &text) {
+                    Err(unknown @ GeocodeError::UnknownPlace { .. }) => {
+                        match self.online_place(db, &text).await? {
+                            Some(found) => Ok(found),
+                            None => Err(unknown),
+                        }
+                    }
+                    other => other,
+                },
             },
         }
     }
@@ -374,21 +382,30 @@ impl Geocoder {
             }
         }
         // Online geocoder (cached), for full postcodes and outcodes.
+        let mut unavailable = false;
         if let (Some(online), Some(key)) = (&self.online, online_key(&q)) {
-            match self.online_answer(db, online, &q, &key).await? {
+            let ask = if is_full(&q) {
+                Ask::Postcode(&key)
+            } else {
+                Ask::Outcode(&key)
+            };
+            let precision = if is_full(&q) {
+                Precision::Postcode
+            } else {
+                Precision::District
+            };
+            match self.online_answer(db, online, ask).await? {
                 Some(Answer::Found {
-                    location,
-                    territory: found_territory,
+                    lat,
+                    lon,
+                    territory: found,
                 }) => {
-                    let t = found_territory.or(territory);
+                    let found = found.as_deref().and_then(|t| Territory::parse(t).ok());
+                    let t = found.or(territory);
                     return Ok(Location {
-                        lat: location.lat(),
-                        lon: location.lon(),
-                        precision: if is_full(&q) {
-                            Precision::Postcode
-                        } else {
-                            Precision::District
-                        },
+                        lat,
+                        lon,
+                        precision,
                         nation: t.and_then(Territory::nation).or(if t.is_some() {
                             None
                         } else {
@@ -404,7 +421,61 @@ impl Geocoder {
                         note: None,
                     });
                 }
-                Some(Answer::NotFound) => {
+                Some(Answer::Terminated {
+                    lat: Some(lat),
+                    lon: Some(lon),
+                    year,
+                }) => {
+                    let at = Coordinates::new(lat, lon).map_err(DbError::Corrupt)?;
+                    let t = snapshot.territory_of_point(at).or(territory);
+                    return Ok(Location {
+                        lat,
+                        lon,
+                        precision: Precision::Postcode,
+                        nation: t.and_then(Territory::nation),
+                        territory: t,
+                        source: LocationSource::Geocoder,
+                        query: key,
+                        terminated: Some(true),
+                        place: None,
+                        alternatives: Vec::new(),
+                        near: None,
+                        note: Some(format!(
+                            "this postcode is no longer in use{}; its last known location is shown",
+                            year.map(|y| format!(" (since {y})")).unwrap_or_default()
+                        )),
+                    });
+                }
+                Some(Answer::Terminated { year, .. }) => {
+                    let said = format!(
+                        "this postcode is no longer in use{} and has no last known location",
+                        year.map(|y| format!(" (since {y})")).unwrap_or_default()
+                    );
+                    let mut found = shipped.clone().unwrap_or_else(|| {
+                        area_location(format!(
+                            "the centre of the {} postcode area ({}); approximate",
+                            area_code, area.name
+                        ))
+                    });
+                    found.terminated = Some(true);
+                    return Ok(found.with_note_first(&said));
+                }
+                Some(Answer::Unlocated { territory: known }) => {
+                    let known = known.as_deref().and_then(|t| Territory::parse(t).ok());
+                    let said = "the online geocoder knows this postcode but has no position for it";
+                    let mut found = shipped.clone().unwrap_or_else(|| {
+                        area_location(format!(
+                            "the centre of the {} postcode area ({}) is used",
+                            area_code, area.name
+                        ))
+                    });
+                    if let Some(t) = known {
+                        found.territory = Some(t);
+                        found.nation = t.nation();
+                    }
+                    return Ok(found.with_note_first(said));
+                }
+                Some(Answer::NotFound | Answer::Place { .. }) => {
                     let fallback = shipped.clone().unwrap_or_else(|| {
                         area_location(format!(
                             "the centre of the {} postcode area ({}); approximate",
@@ -420,11 +491,18 @@ impl Geocoder {
                         fallback: Some(Box::new(fallback)),
                     });
                 }
-                None => {}
+                None => unavailable = true,
             }
         }
+        let said_unavailable = |l: Location| {
+            if unavailable {
+                l.with_note_first(ONLINE_UNAVAILABLE)
+            } else {
+                l
+            }
+        };
         if let Some(found) = shipped {
-            return Ok(found);
+            return Ok(said_unavailable(found));
         }
         let mut note = format!(
             "located only to the {} postcode area ({}), so distances are approximate (within about 20-40 km)",
@@ -445,7 +523,53 @@ impl Geocoder {
                 others.join(" and ")
             ));
         }
-        Ok(area_location(note))
+        Ok(said_unavailable(area_location(note)))
+    }
+
+    /// A place the gazetteer does not know, asked of the online geocoder (cached). `None`
+    /// when it is off, unavailable or knows no such place.
+    async fn online_place(
+        &self,
+        db: &Database,
+        text: &str,
+    ) -> Result<Option<Location>, GeocodeError> {
+        let Some(online) = &self.online else {
+            return Ok(None);
+        };
+        let Some(Answer::Place {
+            name,
+            county,
+            lat,
+            lon,
+            territory,
+        }) = self.online_answer(db, online, Ask::Place(text)).await?
+        else {
+            return Ok(None);
+        };
+        let territory = territory.as_deref().and_then(|t| Territory::parse(t).ok());
+        Ok(Some(Location {
+            lat,
+            lon,
+            precision: Precision::Place,
+            nation: territory.and_then(Territory::nation),
+            territory,
+            source: LocationSource::Geocoder,
+            query: name.clone(),
+            terminated: None,
+            note: None,
+            place: territory.map(|nation| PlaceSummary {
+                id: String::new(),
+                name,
+                matched_name: None,
+                county,
+                nation,
+                lat,
+                lon,
+                population: None,
+            }),
+            alternatives: Vec::new(),
+            near: None,
+        }))
     }
 
     /// The cached or fresh online answer; `None` when the geocoder could not answer.
@@ -453,55 +577,48 @@ impl Geocoder {
         &self,
         db: &Database,
         online: &PostcodesIo,
-        q: &PostcodeQuery,
-        key: &str,
+        ask: Ask<'_>,
     ) -> Result<Option<Answer>, GeocodeError> {
-        let cache_key = key.to_string();
+        let cache_key = ask.cache_key();
+        let key = cache_key.clone();
         let db_read = db.clone();
         let cached = tokio::task::spawn_blocking(move || -> Result<_, DbError> {
             let mut conn = db_read.get()?;
-            with_connection!(&mut conn, |c| c.cached_geocode(&cache_key))
+            with_connection!(&mut conn, |c| c.cached_geocode(&key))
         })
         .await
-        .map_err(|e| DbError::Corrupt(e.to_string()))??;
+        .map_err(|e| DbError::Corrupt(e.to_string()))??
+        .and_then(cached_answer);
         crate::metrics::geocoder_cache(cached.is_some());
-        if let Some(row) = cached {
-            return Ok(Some(match (row.found, row.lat, row.lon) {
-                (true, Some(lat), Some(lon)) => Answer::Found {
-                    location: Coordinates::new(lat, lon).map_err(DbError::Corrupt)?,
-                    territory: row.nation.as_deref().and_then(|n| Territory::parse(n).ok()),
-                },
-                _ => Answer::NotFound,
-            }));
+        if let Some(answer) = cached {
+            return Ok(Some(answer));
         }
-        let fetched = if is_full(q) {
-            online.postcode(key).await
-        } else {
-            online.outcode(key).await
+        let fetched = match ask {
+            Ask::Postcode(pc) => online.postcode(pc).await,
+            Ask::Outcode(outcode) => online.outcode(outcode).await,
+            Ask::Place(name) => online.place(name).await,
         };
         let answer = match fetched {
             Ok(a) => a,
             Err(e) => {
-                tracing::warn!(outcode = q.redacted(), error = %e, "online geocoder unavailable; falling back");
+                tracing::warn!(asked = ask.redacted(), error = %e, "online geocoder unavailable; falling back");
                 return Ok(None);
             }
         };
+        let (lat, lon) = match &answer {
+            Answer::Found { lat, lon, .. } | Answer::Place { lat, lon, .. } => {
+                (Some(*lat), Some(*lon))
+            }
+            _ => (None, None),
+        };
         let row = GeocodeCacheRow {
-            postcode: key.to_string(),
-            found: matches!(answer, Answer::Found { .. }),
-            lat: match &answer {
-                Answer::Found { location, .. } => Some(location.lat()),
-                Answer::NotFound => None,
-            },
-            lon: match &answer {
-                Answer::Found { location, .. } => Some(location.lon()),
-                Answer::NotFound => None,
-            },
-            nation: match &answer {
-                Answer::Found { territory, .. } => territory.map(|t| t.as_str().to_string()),
-                Answer::NotFound => None,
-            },
+            postcode: cache_key,
+            found: !matches!(answer, Answer::NotFound),
+            lat,
+            lon,
+            nation: answer.territory().map(|t| t.as_str().to_string()),
             fetched_at: crate::import::now_rfc3339(),
+            answer: serde_json::to_string(&answer).ok(),
         };
         let db_write = db.clone();
         let stored = tokio::task::spawn_blocking(move || -> Result<(), DbError> {
@@ -514,6 +631,56 @@ impl Geocoder {
         }
         Ok(Some(answer))
     }
+}
+
+/// Said when the online geocoder was asked and could not answer.
+pub const ONLINE_UNAVAILABLE: &str =
+    "the online geocoder was unavailable, so the location is approximate";
+
+/// What the online geocoder is asked.
+#[derive(Debug, Clone, Copy)]
+enum Ask<'a> {
+    Postcode(&'a str),
+    Outcode(&'a str),
+    Place(&'a str),
+}
+
+impl Ask<'_> {
+    /// The cache key: the postcode or outcode, or `place:` and the normalised name.
+    fn cache_key(&self) -> String {
+        match self {
+            Ask::Postcode(k) | Ask::Outcode(k) => (*k).to_string(),
+            Ask::Place(name) => format!("place:{}", crate::index::gazetteer::name_key(name)),
+        }
+    }
+
+    /// A form safe for logs: never a full postcode.
+    fn redacted(&self) -> &str {
+        match self {
+            Ask::Postcode(pc) => pc.split(' ').next().unwrap_or_default(),
+            Ask::Outcode(o) => o,
+            Ask::Place(_) => "a place name",
+        }
+    }
+}
+
+/// A cached answer still fresh enough to use.
+fn cached_answer(row: GeocodeCacheRow) -> Option<Answer> {
+    let answer = match &row.answer {
+        Some(json) => serde_json::from_str(json).ok()?,
+        // Rows cached before whole answers were kept.
+        None => match (row.found, row.lat, row.lon) {
+            (true, Some(lat), Some(lon)) => Answer::Found {
+                lat,
+                lon,
+                territory: row.nation.clone(),
+            },
+            _ => Answer::NotFound,
+        },
+    };
+    let fetched = chrono::DateTime::parse_from_rfc3339(&row.fetched_at).ok()?;
+    let age = chrono::Utc::now().signed_duration_since(fetched);
+    (age <= answer.keep_for()).then_some(answer)
 }
 
 fn is_full(q: &PostcodeQuery) -> bool {
@@ -567,6 +734,15 @@ impl Location {
             near,
             note: territory.map(|_| POINT_NATION_NOTE.to_string()),
         }
+    }
+
+    /// The same location with `said` before its note.
+    pub fn with_note_first(mut self, said: &str) -> Self {
+        self.note = Some(match self.note.take() {
+            Some(note) => format!("{said}; {note}"),
+            None => said.to_string(),
+        });
+        self
     }
 
     fn with_area_defaults(mut self, nation: Option<Nation>, territory: Option<Territory>) -> Self {
@@ -875,5 +1051,48 @@ fn place_location(
         place: Some(summary),
         alternatives: alternatives.into_iter().map(PlaceSummary::from).collect(),
         near: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(answer: &Answer, days_old: i64) -> GeocodeCacheRow {
+        GeocodeCacheRow {
+            postcode: "LS9 7TF".into(),
+            found: !matches!(answer, Answer::NotFound),
+            lat: None,
+            lon: None,
+            nation: None,
+            fetched_at: (chrono::Utc::now() - chrono::Duration::days(days_old)).to_rfc3339(),
+            answer: serde_json::to_string(answer).ok(),
+        }
+    }
+
+    #[test]
+    fn not_found_is_kept_a_day_and_found_a_month() {
+        let found = Answer::Found {
+            lat: 53.8,
+            lon: -1.5,
+            territory: Some("england".into()),
+        };
+        assert_eq!(cached_answer(row(&found, 29)), Some(found.clone()));
+        assert_eq!(cached_answer(row(&found, 31)), None);
+        assert_eq!(
+            cached_answer(row(&Answer::NotFound, 0)),
+            Some(Answer::NotFound)
+        );
+        assert_eq!(cached_answer(row(&Answer::NotFound, 2)), None);
+    }
+
+    #[test]
+    fn rows_cached_before_whole_answers_still_read() {
+        let mut old = row(&Answer::NotFound, 0);
+        old.answer = None;
+        old.found = true;
+        old.lat = Some(53.8);
+        old.lon = Some(-1.5);
+        assert!(matches!(cached_answer(old), Some(Answer::Found { .. })));
     }
 }

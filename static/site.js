@@ -28,3 +28,38 @@
     }, { timeout: 10000, maximumAge: 600000 });
   });
 })();
+// 3. Place suggestions: as a town's name is typed, the search box offers the places whose
+//    name (or Welsh, Gaelic or Irish name) starts with it, from this site's /api/v1/places.
+//    A plain <datalist>, so the browser presents it accessibly; without this script the box
+//    is an ordinary text field and the search understands the same names.
+(function () {
+  var input = document.getElementById('q');
+  if (!input || !window.fetch) return;
+  var list = document.createElement('datalist');
+  list.id = 'place-suggestions';
+  input.parentNode.appendChild(list);
+  input.setAttribute('list', list.id);
+  var timer = null;
+  var asked = '';
+  input.addEventListener('input', function () {
+    clearTimeout(timer);
+    var text = input.value.trim();
+    // Postcodes (they have digits) and very short text get no suggestions.
+    if (text.length < 2 || /\d/.test(text) || text === asked) return;
+    timer = setTimeout(function () {
+      asked = text;
+      fetch('/api/v1/places?limit=8&q=' + encodeURIComponent(text), { headers: { Accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : { places: [] }; })
+        .then(function (answer) {
+          if (input.value.trim() !== text) return;
+          list.textContent = '';
+          answer.places.forEach(function (p) {
+            var option = document.createElement('option');
+            option.value = p.county && p.county !== p.name ? p.name + ', ' + p.county : p.name;
+            list.appendChild(option);
+          });
+        })
+        .catch(function () {});
+    }, 150);
+  });
+})();

@@ -258,7 +258,8 @@ def load_sources(src: str):
 #          ff rh w y or a circumflex. Dùn Dèagh for Dundee stays this way.
 #       Every other respelling is dropped. So is a near-respelling, whose
 #       skeleton is one edit away from the name's (skeleton length >= 3:
-#       Londra, Edimborg), unless it has a native feature. For places of
+#       Londra, Edimborg), unless it has a native feature (in Wales, a Welsh
+#       feature keeps it whatever the size of the place: Caerdydd). For places of
 #       100,000 people or more it must also be multi-word to stay (this drops
 #       Edimbùrgh, and regrettably Glaschú).
 #  6. Distinct names (a different skeleton) are kept: Caerdydd, Abertawe,
@@ -432,7 +433,9 @@ def clean_other_names(name: str, alternates: list[str], nation: str, population:
                 variants.append(a)
             continue
         near = any(_edit1(x, y) for x in a_skels for y in name_skels if len(y) >= 3)
-        if near and not (has_feature and (not big or " " in a)):
+        # In Wales a one-word name in the Welsh alphabet with a Welsh feature is Welsh even
+        # when its skeleton is near the English one (Caerdydd for Cardiff).
+        if near and not (has_feature and (not big or " " in a or nation == "wales")):
             continue
         # rule 6: distinct names
         if nation == "wales" or nation == "northern_ireland":

@@ -173,4 +173,6 @@ pub struct GeocodeCacheRow {
     pub lon: Option<f64>,
     pub nation: Option<String>,
     pub fetched_at: String,
+    /// The whole answer as JSON (rows cached before it have none).
+    pub answer: Option<String>,
 }

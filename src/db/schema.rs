@@ -168,6 +168,7 @@ diesel::table! {
         lon -> Nullable<Double>,
         nation -> Nullable<Text>,
         fetched_at -> Text,
+        answer -> Nullable<Text>,
     }
 }
 

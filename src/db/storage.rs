@@ -107,6 +107,8 @@ pub trait Storage: Connection + Sized {
     fn find_district(&mut self, outcode: &str) -> Result<Option<DistrictRow>, DbError>;
     fn cached_geocode(&mut self, postcode: &str) -> Result<Option<GeocodeCacheRow>, DbError>;
     fn cache_geocode(&mut self, row: &GeocodeCacheRow) -> Result<(), DbError>;
+    /// Forget every cached geocoder answer; returns how many there were.
+    fn clear_geocode_cache(&mut self) -> Result<usize, DbError>;
 
     /// The directory version and when it last changed.
     fn directory_version(&mut self) -> Result<(i64, String), DbError>;
@@ -309,6 +311,10 @@ macro_rules! impl_storage {
                     .values(row)
                     .execute(self)?;
                 Ok(())
+            }
+
+            fn clear_geocode_cache(&mut self) -> Result<usize, DbError> {
+                Ok(diesel::delete(geocode_cache::table).execute(self)?)
             }
 
             fn directory_version(&mut self) -> Result<(i64, String), DbError> {

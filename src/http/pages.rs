@@ -101,7 +101,7 @@ struct Link {
 impl SearchForm {
     /// The same search for another place.
     fn search_for(&self, q: &str) -> String {
-        let mut url = form_urlencoded::Serializer::new(String::from("/search?"));
+        let mut url = form_urlencoded::Serializer::for_suffix(String::from("/search?"), 8);
         url.append_pair("q", q);
         for (name, value) in [
             ("kind", &self.kind),

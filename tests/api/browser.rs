@@ -164,6 +164,60 @@ async fn a_search_typed_and_submitted_shows_results_in_order() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_a_town_offers_places_and_choosing_one_searches_there() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let Some(b) = browser(1280, 900).await else {
+        server.stop().await;
+        return;
+    };
+    let c = &b.client;
+    c.goto(&format!("{}/", server.base)).await.unwrap();
+    let q = c.find(Locator::Id("q")).await.unwrap();
+    q.send_keys("lough").await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("#place-suggestions option"))
+        .await
+        .expect("suggestions appear");
+    let first = c
+        .find(Locator::Css("#place-suggestions option"))
+        .await
+        .unwrap()
+        .attr("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first, "Loughborough, Leicestershire");
+    assert_eq!(
+        q.attr("list").await.unwrap().as_deref(),
+        Some("place-suggestions")
+    );
+    // Choosing it fills the box; the search understands the qualified name.
+    q.clear().await.unwrap();
+    q.send_keys(&first).await.unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("results"))
+        .await
+        .expect("results appear");
+    let heading = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading, "Cancer centres and TYA units near Loughborough");
+    b.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_submitted_empty_focuses_an_error_summary_whose_link_leads_to_the_field() {
     let db = TestDb::sqlite();
     let server = TestServer::start(&db).await;
@@ -224,6 +278,9 @@ const PAGES: &[(&str, &str)] = &[
     ("topic", "/treatment/all-overview"),
     ("registries", "/registries"),
     ("referral", "/referral?q=BT9+7AB&age=19"),
+    ("place", "/search?q=Newport&kind=tya_unit"),
+    ("unknown-place", "/search?q=Lougborough"),
+    ("near-you", "/search?lat=53.993&lon=-1.539"),
 ];
 
 /// The serious and critical axe-core violations of the page now open.

@@ -35,3 +35,7 @@ CREATE TABLE district_centroids (
 -- name is now the shipped dataset's, so the earlier records take the loader's new name.
 UPDATE imports SET dataset = 'postcode_outcodes' WHERE dataset = 'postcode_districts';
 UPDATE dataset_state SET dataset = 'postcode_outcodes' WHERE dataset = 'postcode_districts';
+
+-- The online geocoder's whole answer (found, without coordinates, terminated, a place, not
+-- found) as JSON; rows cached before it have only the columns above.
+ALTER TABLE geocode_cache ADD COLUMN answer TEXT;

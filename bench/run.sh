@@ -14,9 +14,10 @@ cd "$(dirname "$0")/.."
 
 ROWS="${ROWS:-2700000}"
 # Which parts to run (default all): spatial (criterion), answer (criterion: one nearest answer
-# in process, and a postcode lookup in memory), postgres (the PostgreSQL import), http.
+# in process, a postcode lookup in memory, the place gazetteer), postgres (the PostgreSQL
+# import), http, geocoding (offline: towns by name, real postcodes by their district).
 # The SQLite import always runs: the HTTP part serves the database it makes.
-PARTS="${PARTS:-spatial answer postgres http}"
+PARTS="${PARTS:-spatial answer postgres http geocoding}"
 BEFORE="${BEFORE:-}"
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 PG_ADMIN="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
@@ -28,7 +29,8 @@ RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
 db_ours="bench_ours_$$"; db_base="bench_base_$$"
 trap 'psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db_ours WITH (FORCE)" -c "DROP DATABASE IF EXISTS $db_base WITH (FORCE)" >/dev/null 2>&1; [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; [ -n "${BEFORE_PID:-}" ] && kill "$BEFORE_PID" 2>/dev/null; [ -n "${COLD_PID:-}" ] && kill "$COLD_PID" 2>/dev/null; [ -n "$BEFORE" ] && git worktree remove --force "$WORK/before" 2>/dev/null; rm -rf "$WORK"' EXIT
-BIN="$PWD/target/release/centre-directory"
+TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
+BIN="$TARGET/release/centre-directory"
 PORT="${PORT:-18090}"
 log() { printf '\n== %s\n' "$*" >&2; }
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RESULTS"; }   # figure, ours, baseline, unit
@@ -62,14 +64,14 @@ fi
 if part spatial; then
 log "spatial index: criterion"
 cargo bench --bench spatial --quiet -- --noplot >&2
-python3 - "$RESULTS" <<'PY'
+python3 - "$RESULTS" "$TARGET" <<'PY'
 import json, sys
 out = open(sys.argv[1], "a")
 for n in ("100", "10000", "1000000"):
     for op in ("nearest10", "within25"):
         est = {}
         for impl in ("rtree", "scan"):
-            with open(f"target/criterion/n{n}/{op}/{impl}/new/estimates.json") as f:
+            with open(f"{sys.argv[2]}/criterion/n{n}/{op}/{impl}/new/estimates.json") as f:
                 est[impl] = json.load(f)["median"]["point_estimate"] / 1000.0  # µs
         out.write(f"{op} median, N={n}\t{est['rtree']:.2f}\t{est['scan']:.2f}\tµs (the snapshot's R-tree vs a Haversine scan of every site)\n")
 PY
@@ -80,12 +82,14 @@ if part answer; then
 log "one nearest answer in process, and a postcode lookup in memory: criterion"
 cargo bench --bench answer --quiet -- --noplot >&2
 cargo bench --bench postcodes --quiet -- --noplot >&2
-python3 - "$RESULTS" <<'PY'
-import json, sys
+cargo bench --bench places --quiet -- --noplot > "$WORK/places-bench.txt"
+cat "$WORK/places-bench.txt" >&2
+python3 - "$RESULTS" "$TARGET" "$WORK/places-bench.txt" <<'PY'
+import json, re, sys
 out = open(sys.argv[1], "a")
 def median(group, name, per=1000.0):
     """A criterion median in ns, divided by `per` (1 000: µs; a set's size: a lookup)."""
-    with open(f"target/criterion/{group}/{name}/new/estimates.json") as f:
+    with open(f"{sys.argv[2]}/criterion/{group}/{name}/new/estimates.json") as f:
         return json.load(f)["median"]["point_estimate"] / per
 answer = lambda name: median("answer", name)  # µs
 for name, what in (("locate_point", "locate a point (its nation)"), ("build", "build the answer (nearest centres, views, links)"),
@@ -93,11 +97,18 @@ for name, what in (("locate_point", "locate a point (its nation)"), ("build", "b
     out.write(f"nearest answer in process, shipped data: {what}\t{answer(name):.2f}\t\tµs (median, 1 000 points)\n")
 for key, what, size in (("spread", "100 000 spread through the table", 100_000), ("neighbours", "1 000 neighbours (cached)", 1_000)):
     out.write(f"find a postcode among 2.7 million in memory (binary search), {what}\t{median('postcode_lookup', key, size):.0f}\t\tns a lookup (median)\n")
+for name, what in (("look_up_name", "a place by name"), ("look_up_name_with_county", "a place by name and county"),
+                   ("suggest_prefix_10", "10 suggestions for a prefix"), ("close_spellings_of_unknown_name", "close spellings of an unknown name"),
+                   ("nearest_place_to_point", "the nearest place to a point")):
+    out.write(f"gazetteer in process, shipped places: {what}\t{median('places', name):.2f}\t10\tµs (median; a lookup under 10 µs wanted)\n")
+m = re.search(r"gazetteer: (\d+) places, ([\d.]+) MB by its own count, resident memory grew ([\d.]+) MB", open(sys.argv[3]).read())
+if m:
+    out.write(f"gazetteer in memory ({m.group(1)} places)\t{m.group(2)}\t15\tMB counted (under 15 wanted); resident memory grew {m.group(3)} MB while building it\n")
 PY
 fi
 
 log "synthetic ONSPD-shaped file, $ROWS rows"
-"$PWD/target/release/examples/synthetic_onspd" "$ROWS" "$WORK/onspd.csv" "$WORK/baseline.csv"
+"$TARGET/release/examples/synthetic_onspd" "$ROWS" "$WORK/onspd.csv" "$WORK/baseline.csv"
 loaded_expected=$(($(wc -l < "$WORK/baseline.csv") - 1))
 ls -l "$WORK/onspd.csv" "$WORK/baseline.csv" >&2
 
@@ -229,6 +240,44 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 full_rss=$(rss_mb)
+
+# Latency as a user feels it: requests sent at a fixed rate (an open model, as people arrive),
+# 64 connections, with oha's correction for coordinated omission, so a slow answer delays the
+# measurement of the requests queued behind it. wrk above sends as fast as answers come back
+# (a closed model at saturation), where p99 is queueing in the load tool and the server alike.
+# Needs oha (cargo install oha); skipped without it.
+if command -v oha >/dev/null 2>&1; then
+    log "HTTP latency at fixed rates (oha, $CONNECTIONS connections, ${RATES:-1000 5000 10000} requests/s)"
+    awk -F, -v base="http://127.0.0.1:$PORT" '{print base "/api/v1/centres/nearest?lat=" $1 "&lon=" $2}' "$WORK/points.txt" > "$WORK/urls-cached.txt"
+    awk -F, -v base="http://127.0.0.1:$COLD_PORT" '{print base "/api/v1/centres/nearest?lat=" $1 "&lon=" $2}' "$WORK/points.txt" > "$WORK/urls-cold.txt"
+    echo "http://127.0.0.1:$PORT/healthz" > "$WORK/urls-healthz.txt"
+    # One oha run: prints "p50_ms p99_ms success_rate requests/s".
+    paced() {
+        local rate=$1 urls=$2; shift 2
+        oha --no-tui --output-format json -z "${ROUND_SECONDS}s" -c "$CONNECTIONS" -q "$rate" \
+            --latency-correction --urls-from-file "$@" "$urls" > "$WORK/oha.json"
+        python3 - "$WORK/oha.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+pct = r["latencyPercentiles"]
+print(f'{pct["p50"] * 1000:.2f} {pct["p99"] * 1000:.2f} {r["summary"]["successRate"]:.4f} {r["summary"]["requestsPerSec"]:.0f}')
+PY
+    }
+    for rate in ${RATES:-1000 5000 10000}; do
+        read -r h50 h99 hok hrps < <(paced "$rate" "$WORK/urls-healthz.txt")
+        read -r c50 c99 cok crps < <(paced "$rate" "$WORK/urls-cached.txt")
+        read -r g50 g99 gok grps < <(paced "$rate" "$WORK/urls-cached.txt" -H "Accept-Encoding: gzip")
+        read -r u50 u99 uok urps < <(paced "$rate" "$WORK/urls-cold.txt")
+        read -r z50 z99 zok zrps < <(paced "$rate" "$WORK/urls-cold.txt" -H "Accept-Encoding: gzip")
+        echo "at $rate/s: healthz p99 $h99, nearest $c99, gzip $g99, cold $u99, cold gzip $z99 ms" >&2
+        record "at $rate requests/s: GET nearest (1 000 points), plain, p99" "$c99" "$h99" "ms beside /healthz at the same rate (at most 5 wanted); p50 $c50 ms; $crps requests/s sent; success $cok"
+        record "at $rate requests/s: GET nearest, Accept-Encoding: gzip, p99" "$g99" "$h99" "ms beside /healthz (at most 15 wanted); p50 $g50 ms; success $gok"
+        record "at $rate requests/s: without the answer cache, plain, p99" "$u99" "$h99" "ms beside /healthz; p50 $u50 ms; success $uok"
+        record "at $rate requests/s: without the answer cache, gzip, p99" "$z99" "$h99" "ms beside /healthz; p50 $z50 ms; success $zok"
+    done
+else
+    echo "oha is not installed (cargo install oha): the fixed-rate latency figures are skipped" >&2
+fi
 # Bytes a phone downloads: the server's answers beside gzip -6 of the same JSON.
 sizes() {
     local port=$1 url=$2
@@ -283,6 +332,13 @@ shipped_rss=$(rss_mb)
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 record "serve peak memory under load, shipped data" "$shipped_rss" "120" "MB (under 120 wanted)"
 
+fi
+
+if part geocoding; then
+log "offline geocoding: towns by name and real postcodes (shipped data, GEOCODER=off, no postcode directory)"
+serve "$WORK/geocoding.db"
+python3 bench/geocoding.py "http://127.0.0.1:$PORT" >> "$RESULTS"
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 fi
 
 python3 - "$RESULTS" "$OUT/latest.md" <<'PY'

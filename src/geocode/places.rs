@@ -30,6 +30,13 @@ pub enum Lookup<'a> {
     },
 }
 
+impl Lookup<'_> {
+    /// Whether a place was found.
+    pub fn is_found(&self) -> bool {
+        matches!(self, Lookup::Found { .. })
+    }
+}
+
 /// The territory a qualifier names, if it names one.
 fn territory_named(key: &str) -> Option<Territory> {
     Some(match key {

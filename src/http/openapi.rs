@@ -49,7 +49,7 @@ impl utoipa::Modify for CommonResponses {
     modifiers(&CommonResponses),
     info(
         title = "UK cancer centre and TYA unit directory",
-        description = "Find the nearest cancer centres and teenage and young adult (TYA) cancer units to a UK postcode, outcode, place or point, with plain-language treatment information and the cancer registry of the nation. Every answer carries the dataset version; GET answers carry an ETag and honour If-None-Match.",
+        description = "Find the nearest cancer centres and teenage and young adult (TYA) cancer units to a UK postcode, outcode, place or point, with plain-language treatment information and the cancer registry of the nation. Every answer carries the dataset version; GET answers carry an ETag and honour If-None-Match. Place names are from GeoNames (https://www.geonames.org/, CC BY 4.0); postcode district centres contain OS data © Crown copyright and database right 2025 and Royal Mail data © Royal Mail copyright and database right 2025 (Code-Point Open, Open Government Licence v3.0).",
     ),
     paths(
         super::nearest::nearest,

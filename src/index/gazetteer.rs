@@ -103,6 +103,27 @@ impl Gazetteer {
         }
     }
 
+    /// Memory held, in bytes, counted from the lengths of what it holds (the places, their
+    /// names and keys, and the R-tree's points).
+    pub fn approximate_bytes(&self) -> usize {
+        let strings = |p: &Place| {
+            p.id.capacity()
+                + p.name.capacity()
+                + p.county.capacity()
+                + p.provenance.source.capacity()
+                + p.other_names
+                    .iter()
+                    .map(|n| n.capacity() + 24)
+                    .sum::<usize>()
+        };
+        self.places.capacity() * std::mem::size_of::<Place>()
+            + self.places.iter().map(strings).sum::<usize>()
+            + self.names.capacity() * std::mem::size_of::<Name>()
+            + self.names.iter().map(|n| n.key.capacity()).sum::<usize>()
+            // Each point of the R-tree: three coordinates and an index, with the tree's nodes.
+            + self.places.len() * 64
+    }
+
     pub fn places(&self) -> &[Place] {
         &self.places
     }

@@ -1,8 +1,10 @@
 //! Answers: what the API, the pages and the CLI say about a location, built from one snapshot.
 //! Every answer is a plain `Serialize` type; the same types describe the API (OpenAPI).
 
+pub mod fhir;
 pub mod figures;
 pub mod nearest;
+pub mod oruk;
 pub mod referral;
 pub mod views;
 

@@ -1,5 +1,7 @@
 //! The command line: argument definitions and what each subcommand does.
 
+pub mod cohort;
+
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -102,6 +104,21 @@ pub enum Command {
         condition: Option<String>,
         #[arg(long)]
         json: bool,
+        /// Map a whole file instead: a CSV with a postcode column (a cohort). Every row is
+        /// written to --output with the nearest centre's id, name, kind, distance and the
+        /// location's precision added, or a problem; a row's problem never stops the run.
+        #[arg(long, value_name = "CSV", conflicts_with_all = ["postcode", "q", "lat", "lon", "json"])]
+        input: Option<std::path::PathBuf>,
+        /// Where --input's rows go (`-` for standard output).
+        #[arg(long, value_name = "CSV", requires = "input")]
+        output: Option<std::path::PathBuf>,
+        /// The column of --input holding the postcode (or place); by default the first named
+        /// postcode, pcds, pcd, post_code, postal_code or pcd2.
+        #[arg(long, value_name = "NAME", requires = "input")]
+        postcode_column: Option<String>,
+        /// A column of --input holding each person's age (a unit's age range must include it).
+        #[arg(long, value_name = "NAME", requires = "input")]
+        age_column: Option<String>,
     },
     /// Referral guidance for a young person: the rule of their nation for their age and the
     /// nearest places that fit it (the API's /api/v1/referrals/tya, for a terminal).
@@ -219,31 +236,70 @@ pub fn run(cli: Cli) -> ExitCode {
             max_km,
             condition,
             json,
+            input,
+            output,
+            postcode_column,
+            age_column,
         } => {
-            let parsed = (|| -> Result<(Place, Filters), String> {
-                let place = location.place()?;
-                if !(1..=50).contains(&limit) {
-                    return Err(format!("--limit {limit} is not allowed; allowed: 1 to 50"));
-                }
-                let filters = Filters {
-                    kind: kind.as_deref().map(CentreKind::parse).transpose()?,
-                    services: services
-                        .iter()
-                        .map(|s| Service::parse(s))
-                        .collect::<Result<_, _>>()?,
-                    age: age.as_deref().map(parse_age).transpose()?,
-                    nation: nation.as_deref().map(Nation::parse).transpose()?,
-                    limit,
-                    max_km: max_km.filter(|m| *m > 0.0),
-                    condition: condition.as_deref().map(Cancer::parse).transpose()?,
+            if let Some(input) = input {
+                let filters = (|| -> Result<Filters, String> {
+                    Ok(Filters {
+                        kind: kind.as_deref().map(CentreKind::parse).transpose()?,
+                        services: services
+                            .iter()
+                            .map(|s| Service::parse(s))
+                            .collect::<Result<_, _>>()?,
+                        age: age.as_deref().map(parse_age).transpose()?,
+                        nation: nation.as_deref().map(Nation::parse).transpose()?,
+                        limit: 1,
+                        max_km: max_km.filter(|m| *m > 0.0),
+                        condition: None,
+                    })
+                })();
+                let filters = match filters {
+                    Ok(f) => f,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(EXIT_INVALID);
+                    }
                 };
-                Ok((place, filters))
-            })();
-            match parsed {
-                Ok((place, filters)) => run_nearest(settings, place, filters, json),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    Ok(ExitCode::from(EXIT_INVALID))
+                let output = output.unwrap_or_else(|| std::path::PathBuf::from("-"));
+                run_cohort(
+                    &settings,
+                    cohort::CohortRequest {
+                        input: &input,
+                        output: &output,
+                        postcode_column: postcode_column.as_deref(),
+                        age_column: age_column.as_deref(),
+                        filters,
+                    },
+                )
+            } else {
+                let parsed = (|| -> Result<(Place, Filters), String> {
+                    let place = location.place()?;
+                    if !(1..=50).contains(&limit) {
+                        return Err(format!("--limit {limit} is not allowed; allowed: 1 to 50"));
+                    }
+                    let filters = Filters {
+                        kind: kind.as_deref().map(CentreKind::parse).transpose()?,
+                        services: services
+                            .iter()
+                            .map(|s| Service::parse(s))
+                            .collect::<Result<_, _>>()?,
+                        age: age.as_deref().map(parse_age).transpose()?,
+                        nation: nation.as_deref().map(Nation::parse).transpose()?,
+                        limit,
+                        max_km: max_km.filter(|m| *m > 0.0),
+                        condition: condition.as_deref().map(Cancer::parse).transpose()?,
+                    };
+                    Ok((place, filters))
+                })();
+                match parsed {
+                    Ok((place, filters)) => run_nearest(settings, place, filters, json),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        Ok(ExitCode::from(EXIT_INVALID))
+                    }
                 }
             }
         }
@@ -283,6 +339,20 @@ pub fn run(cli: Cli) -> ExitCode {
 fn run_serve(settings: Settings, poll_seconds: u64) -> anyhow::Result<ExitCode> {
     let poll = std::time::Duration::from_secs(poll_seconds.max(1));
     actix_web::rt::System::new().block_on(server::serve(settings, poll))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Map a cohort file (`nearest --input`), saying on standard error what was done.
+fn run_cohort(settings: &Settings, request: cohort::CohortRequest<'_>) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let summary = cohort::map(settings, request)?;
+    eprintln!(
+        "mapped {} rows in {:.1} s: {} located, {} with a problem (see the problem column)",
+        summary.rows,
+        started.elapsed().as_secs_f64(),
+        summary.located,
+        summary.problems
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,6 +3,7 @@
 
 mod centres;
 mod districts;
+mod family;
 mod places;
 mod postcode_areas;
 mod referral_rules;
@@ -20,6 +21,7 @@ use table::{read_records, Column, Header, Row, RowError};
 
 pub use centres::Centre;
 pub use districts::District;
+pub use family::{FamilyInfo, Sourced};
 pub use places::Place;
 pub use postcode_areas::PostcodeArea;
 pub use referral_rules::{ReferralRule, Setting};
@@ -60,6 +62,7 @@ pub const DATASET_NAMES: &[&str] = &[
     PostcodeArea::NAME,
     District::NAME,
     Place::NAME,
+    FamilyInfo::NAME,
     RegistryStat::NAME,
     Centre::NAME,
 ];

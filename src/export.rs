@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use crate::answer::views::{CentreView, DatasetView};
 use crate::dataset::table::{neutralise, strip_bom};
 use crate::dataset::{
-    Centre, Dataset, District, Place, PostcodeArea, ReferralRule, Registry, RegistryStat,
-    TreatmentTopic, DATASET_NAMES,
+    Centre, Dataset, District, FamilyInfo, Place, PostcodeArea, ReferralRule, Registry,
+    RegistryStat, TreatmentTopic, DATASET_NAMES,
 };
 use crate::db::{Database, Storage};
 use crate::geocode::Location;
@@ -29,6 +29,7 @@ fn columns(dataset: &str) -> Option<Vec<&'static str>> {
         "postcode_areas" => names::<PostcodeArea>(),
         "postcode_districts" => names::<District>(),
         "places" => names::<Place>(),
+        "family" => names::<FamilyInfo>(),
         "registry_stats" => names::<RegistryStat>(),
         _ => return None,
     })

@@ -4,12 +4,15 @@
 pub mod admin;
 mod answer_cache;
 mod api;
+mod bulk;
 pub mod caching;
 mod compression;
 pub mod error;
+mod fhir;
 mod hardening;
 pub(crate) mod nearest;
 pub mod openapi;
+mod oruk;
 pub mod pages;
 pub(crate) mod params;
 mod places;
@@ -46,7 +49,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(api::readyz)
         .service(nearest::nearest)
         .service(nearest::geocode)
+        .service(bulk::nearest_bulk)
         .service(places::places)
+        .service(fhir::metadata)
+        .service(fhir::read)
+        .service(fhir::search)
+        .service(oruk::about)
+        .service(oruk::about_bare)
+        .service(oruk::services)
+        .service(oruk::service)
+        .service(oruk::service_at_locations)
+        .service(oruk::taxonomy_terms)
         .service(referral::referral)
         .service(api::list_centres)
         .service(api::get_centre)

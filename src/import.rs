@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::dataset::table::RowError;
 use crate::dataset::{
-    parse_file, Centre, Dataset, District, Place, PostcodeArea, ReferralRule, Registry,
+    parse_file, Centre, Dataset, District, FamilyInfo, Place, PostcodeArea, ReferralRule, Registry,
     RegistryStat, TreatmentTopic,
 };
 use crate::db::{Database, DatasetState, DbError, NewImport, Storage};
@@ -181,6 +181,7 @@ macro_rules! for_dataset {
             "postcode_areas" => $f::<PostcodeArea>($($arg),*),
             "postcode_districts" => $f::<District>($($arg),*),
             "places" => $f::<Place>($($arg),*),
+            "family" => $f::<FamilyInfo>($($arg),*),
             "registry_stats" => $f::<RegistryStat>($($arg),*),
             other => Err(ImportError::UnknownDataset(other.to_string())),
         }
@@ -483,6 +484,7 @@ pub fn for_dataset_file(name: &str) -> &'static str {
         "postcode_areas" => PostcodeArea::FILE,
         "postcode_districts" => District::FILE,
         "places" => Place::FILE,
+        "family" => FamilyInfo::FILE,
         "registry_stats" => RegistryStat::FILE,
         _ => "",
     }

@@ -14,8 +14,8 @@ use arc_swap::ArcSwap;
 use diesel::Connection;
 
 use crate::dataset::{
-    Centre, Dataset, District, Place, PostcodeArea, ReferralRule, Registry, RegistryStat,
-    TreatmentTopic,
+    Centre, Dataset, District, FamilyInfo, Place, PostcodeArea, ReferralRule, Registry,
+    RegistryStat, TreatmentTopic,
 };
 use crate::db::{Database, DbError, Storage};
 use crate::domain::{Coordinates, Nation, Territory};
@@ -45,6 +45,8 @@ pub struct Snapshot {
     district_index: SpatialIndex<String>,
     /// The place gazetteer.
     pub places: Gazetteer,
+    /// What a family needs to get to each centre and stay, by centre id.
+    pub family: HashMap<String, FamilyInfo>,
     /// The postcode and district tables, when `serve` holds them in memory (shared by the
     /// snapshots of the same postcode import).
     pub postcodes: Option<Arc<PostcodeIndex>>,
@@ -97,6 +99,7 @@ pub struct Datasets {
     pub stats: Vec<RegistryStat>,
     pub districts: Vec<District>,
     pub places: Vec<Place>,
+    pub family: Vec<FamilyInfo>,
 }
 
 impl Snapshot {
@@ -111,6 +114,7 @@ impl Snapshot {
             stats,
             districts,
             places,
+            family,
         } = datasets;
         let by_id = centres
             .iter()
@@ -145,6 +149,10 @@ impl Snapshot {
                 .collect(),
             district_index,
             places: Gazetteer::new(places),
+            family: family
+                .into_iter()
+                .map(|f| (f.centre_id.clone(), f))
+                .collect(),
             postcodes: None,
         }
     }
@@ -198,6 +206,7 @@ impl Snapshot {
                     stats: RegistryStat::load(c)?,
                     districts: District::load(c)?,
                     places: Place::load(c)?,
+                    family: FamilyInfo::load(c)?,
                 };
                 Ok(Self::build(version, updated_at, datasets))
             })

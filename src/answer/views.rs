@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::figures::{figures_for, FigureQuery, FigureView};
-use crate::dataset::{Centre, Registry, TreatmentTopic};
+use crate::dataset::{Centre, FamilyInfo, Registry, Sourced, TreatmentTopic};
 use crate::domain::{CentreKind, Nation, Service, TyaRole, Vocabulary};
 use crate::index::Snapshot;
 
@@ -35,6 +35,45 @@ pub struct CentreView {
     pub source: String,
     pub last_verified: String,
     pub unverified: Vec<String>,
+    /// What a family needs to get there and stay (one centre's answers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<FamilyView>,
+}
+
+/// Free accommodation nearby, parking, public transport and help with travel costs, each
+/// with the pages that confirm it; absent where no source confirms it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FamilyView {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accommodation: Option<Sourced>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parking: Option<Sourced>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_transport: Option<Sourced>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub travel_costs: Option<Sourced>,
+    pub last_verified: String,
+}
+
+impl From<&FamilyInfo> for FamilyView {
+    fn from(f: &FamilyInfo) -> Self {
+        Self {
+            accommodation: f.accommodation.clone(),
+            parking: f.parking.clone(),
+            public_transport: f.public_transport.clone(),
+            travel_costs: f.travel_costs.clone(),
+            last_verified: f.last_verified.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+impl CentreView {
+    /// The centre with what a family needs to get there, for one centre's page and answer.
+    pub fn with_family(snapshot: &Snapshot, c: &Centre) -> Self {
+        let mut view = Self::from(c);
+        view.family = snapshot.family.get(&c.id).map(FamilyView::from);
+        view
+    }
 }
 
 impl From<&Centre> for CentreView {
@@ -63,6 +102,7 @@ impl From<&Centre> for CentreView {
             source: c.provenance.source.clone(),
             last_verified: c.provenance.last_verified_text(),
             unverified: c.provenance.unverified.clone(),
+            family: None,
         }
     }
 }

@@ -89,6 +89,49 @@ fn parse_bool(raw: &str) -> Result<bool, String> {
     }
 }
 
+/// Health-service addresses a unit's page may be on: NHS England trusts (`*.nhs.uk`), NHS
+/// Wales (`*.nhs.wales`), NHS Scotland (`*.nhs.scot`, and boards' own `nhs*.scot`,
+/// `nhs*.org`), Northern Ireland's HSC trusts (`*.hscni.net`) and the Teenage Cancer Trust's
+/// unit pages; and trusts' own domains outside those.
+const HEALTH_SUFFIXES: [&str; 5] = [
+    ".nhs.uk",
+    ".nhs.wales",
+    ".nhs.scot",
+    ".hscni.net",
+    ".teenagecancertrust.org",
+];
+const TRUST_DOMAINS: [&str; 1] = ["newcastle-hospitals.org.uk"];
+
+/// A `website`: the unit's or hospital's own page, on a health service's address (or the
+/// Teenage Cancer Trust's page for the unit). News sites and directories are refused.
+pub(crate) fn parse_unit_website(raw: &str) -> Result<String, String> {
+    let url = parse_url(raw)?;
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', '#', ':']).next())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let dotted = format!(".{host}");
+    // NHS Scotland boards' own domains: nhsggc.scot, children.nhslothian.scot, nhsgrampian.org.
+    let labels: Vec<&str> = host.split('.').collect();
+    let nhs_board = labels.len() >= 2
+        && matches!(labels[labels.len() - 1], "scot" | "org")
+        && labels[labels.len() - 2].starts_with("nhs");
+    let ok = HEALTH_SUFFIXES.iter().any(|s| dotted.ends_with(s))
+        || TRUST_DOMAINS
+            .iter()
+            .any(|d| dotted.ends_with(&format!(".{d}")))
+        || nhs_board;
+    if ok {
+        Ok(url)
+    } else {
+        Err(format!(
+            "'{host}' is not a health service's address; website must be the unit's or hospital's own page (an NHS, HSC or Teenage Cancer Trust address), not a news site or a directory"
+        ))
+    }
+}
+
 impl Dataset for Centre {
     const NAME: &'static str = "centres";
     const FILE: &'static str = "centres.csv";
@@ -129,7 +172,7 @@ impl Dataset for Centre {
         let lat = row.parse("lat", Coordinates::parse_lat);
         let lon = row.parse("lon", Coordinates::parse_lon);
         let phone = row.optional("phone", parse_phone);
-        let website = row.optional("website", parse_url);
+        let website = row.optional("website", parse_unit_website);
         let age_min = row.optional("age_min", crate::domain::parse_age);
         let age_max = row.optional("age_max", crate::domain::parse_age);
         let tya_role = row.optional("tya_role", TyaRole::parse);
@@ -279,5 +322,36 @@ impl TryFrom<CentreRow> for Centre {
             tct_unit: r.tct_unit,
             notes: r.notes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn websites_must_be_the_units_own_pages() {
+        for ok in [
+            "https://www.leedsth.nhs.uk/a",
+            "https://velindre.nhs.wales/",
+            "https://www.nhsggc.scot/hospitals/",
+            "https://children.nhslothian.scot/",
+            "https://www.nhsgrampian.org/x",
+            "https://belfasttrust.hscni.net/",
+            "https://www.teenagecancertrust.org/get-help/our-units/x",
+            "https://www.newcastle-hospitals.org.uk/services/",
+        ] {
+            assert!(parse_unit_website(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "https://www.bbc.co.uk/news/uk-england-leeds-1",
+            "https://www.capitalfm.com/news",
+            "https://www.carehome.co.uk/x",
+            "https://nhs.uk.example.com/",
+            "https://www.fakenhs.uk/",
+        ] {
+            let e = parse_unit_website(bad).unwrap_err();
+            assert!(e.contains("not a news site"), "{bad}: {e}");
+        }
     }
 }

@@ -165,6 +165,21 @@ pub struct DistrictCentroidRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = family)]
+pub struct FamilyRow {
+    pub centre_id: String,
+    pub accommodation: String,
+    pub accommodation_source: String,
+    pub parking: String,
+    pub parking_source: String,
+    pub public_transport: String,
+    pub public_transport_source: String,
+    pub travel_costs: String,
+    pub travel_costs_source: String,
+    pub last_verified: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = geocode_cache)]
 pub struct GeocodeCacheRow {
     pub postcode: String,

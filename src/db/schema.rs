@@ -161,6 +161,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    family (centre_id) {
+        centre_id -> Text,
+        accommodation -> Text,
+        accommodation_source -> Text,
+        parking -> Text,
+        parking_source -> Text,
+        public_transport -> Text,
+        public_transport_source -> Text,
+        travel_costs -> Text,
+        travel_costs_source -> Text,
+        last_verified -> Text,
+    }
+}
+
+diesel::table! {
     geocode_cache (postcode) {
         postcode -> Text,
         found -> Bool,

@@ -89,6 +89,8 @@ pub trait Storage: Connection + Sized {
     fn replace_postcode_areas(&mut self, rows: &[PostcodeAreaRow]) -> Result<(), DbError>;
     fn load_registry_stats(&mut self) -> Result<Vec<RegistryStatRow>, DbError>;
     fn replace_registry_stats(&mut self, rows: &[RegistryStatRow]) -> Result<(), DbError>;
+    fn load_family(&mut self) -> Result<Vec<FamilyRow>, DbError>;
+    fn replace_family(&mut self, rows: &[FamilyRow]) -> Result<(), DbError>;
     fn load_places(&mut self) -> Result<Vec<PlaceRow>, DbError>;
     fn replace_places(&mut self, rows: &[PlaceRow]) -> Result<(), DbError>;
     fn load_district_centroids(&mut self) -> Result<Vec<DistrictCentroidRow>, DbError>;
@@ -222,6 +224,17 @@ macro_rules! impl_storage {
 
             fn replace_registry_stats(&mut self, rows: &[RegistryStatRow]) -> Result<(), DbError> {
                 replace_all!(self, registry_stats, rows)
+            }
+
+            fn load_family(&mut self) -> Result<Vec<FamilyRow>, DbError> {
+                Ok(family::table
+                    .select(FamilyRow::as_select())
+                    .order(family::centre_id)
+                    .load(self)?)
+            }
+
+            fn replace_family(&mut self, rows: &[FamilyRow]) -> Result<(), DbError> {
+                replace_all!(self, family, rows)
             }
 
             fn load_places(&mut self) -> Result<Vec<PlaceRow>, DbError> {

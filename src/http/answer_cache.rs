@@ -64,8 +64,10 @@ pub async fn answer_cache(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // The JSON API only: FHIR and ORUK answers hold links made from the Host the client used.
     let cacheable = (req.method() == Method::GET || req.method() == Method::HEAD)
-        && super::hardening::public_api(req.path());
+        && super::hardening::public_api(req.path())
+        && req.path().starts_with("/api/");
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let (Some(state), true) = (state, cacheable) else {
         return Ok(next.call(req).await?.map_into_boxed_body());

@@ -247,7 +247,7 @@ pub async fn get_centre(state: State, id: web::Path<String>) -> Result<HttpRespo
         .ok_or_else(|| ApiError::NotFound(format!("no centre has the id '{}'", shorten(&id))))?;
     let registry = RegistryView::of(&snapshot, centre.nation, &FigureQuery::default());
     Ok(HttpResponse::Ok().json(CentreDetail {
-        centre: CentreView::from(centre),
+        centre: CentreView::with_family(&snapshot, centre),
         registry,
         dataset: DatasetView::from(&*snapshot),
     }))

@@ -21,7 +21,11 @@ const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 
 
 /// Is this the public, read-only API (open to other origins)?
 pub fn public_api(path: &str) -> bool {
-    path.starts_with("/api/") && !path.starts_with("/api/v1/imports")
+    (path.starts_with("/api/") && !path.starts_with("/api/v1/imports"))
+        || path == "/fhir"
+        || path.starts_with("/fhir/")
+        || path == "/oruk"
+        || path.starts_with("/oruk/")
 }
 
 /// Headers every answer carries.
@@ -35,7 +39,10 @@ pub fn security_headers() -> DefaultHeaders {
 /// Other origins may read the public API (GET and HEAD), never the admin API.
 pub fn cors() -> Cors {
     Cors::default()
-        .allowed_origin_fn(|_, request| public_api(request.uri.path()))
+        // Open Referral UK answers carry `*` instead (see `harden`).
+        .allowed_origin_fn(|_, request| {
+            public_api(request.uri.path()) && !request.uri.path().starts_with("/oruk")
+        })
         .allowed_methods(["GET", "HEAD", "OPTIONS"])
         .allowed_headers([
             header::ACCEPT,
@@ -48,7 +55,8 @@ pub fn cors() -> Cors {
 }
 
 /// The middleware (used with `actix_web::middleware::from_fn`): refuse an overlong request
-/// target, and give HTML answers their Content-Security-Policy.
+/// target, give HTML answers their Content-Security-Policy, and Open Referral UK answers
+/// `Access-Control-Allow-Origin: *`.
 pub async fn harden(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -61,8 +69,16 @@ pub async fn harden(
         return Ok(req.into_response(problem.error_response()));
     }
     let docs = req.path().starts_with("/docs");
+    let open_referral = req.path() == "/oruk" || req.path().starts_with("/oruk/");
     let mut res = next.call(req).await?.map_into_boxed_body();
     let headers = res.headers_mut();
+    // Open Referral UK answers are for any origin, errors included, as the profile asks.
+    if open_referral {
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+    }
     let is_html = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

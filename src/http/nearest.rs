@@ -37,6 +37,23 @@ pub struct LocationQuery {
     lon: Option<String>,
 }
 
+impl LocationQuery {
+    /// A location given some other way than a query string (a bulk request's item).
+    pub(crate) fn new(
+        postcode: Option<String>,
+        q: Option<String>,
+        lat: Option<String>,
+        lon: Option<String>,
+    ) -> Self {
+        Self {
+            postcode,
+            q,
+            lat,
+            lon,
+        }
+    }
+}
+
 /// The longest free-text location accepted, in characters.
 const MAX_TEXT_CHARS: usize = 100;
 

@@ -55,6 +55,7 @@ impl utoipa::Modify for CommonResponses {
         super::nearest::nearest,
         super::nearest::geocode,
         super::places::places,
+        super::bulk::nearest_bulk,
         super::referral::referral,
         super::api::list_centres,
         super::api::get_centre,

@@ -228,6 +228,11 @@ impl CentrePage {
     fn directions_to(&self) -> String {
         crate::answer::directions_url(None, self.centre.lat, self.centre.lon)
     }
+
+    /// The first of `;`-separated source URLs.
+    fn first_source<'a>(&self, sources: &'a str) -> &'a str {
+        sources.split(';').next().unwrap_or_default().trim()
+    }
 }
 
 #[derive(Template)]
@@ -524,7 +529,7 @@ pub async fn centre(state: State, id: web::Path<String>) -> HttpResponse {
     html(
         StatusCode::OK,
         &CentrePage {
-            centre: CentreView::from(c),
+            centre: CentreView::with_family(&snapshot, c),
             registry_note: registry
                 .is_none()
                 .then_some("We have no registry for this nation in our data."),

@@ -25,6 +25,7 @@ shipped!(
     "registry_stats.csv",
     "postcode_districts.csv",
     "places.csv",
+    "family.csv",
 );
 
 /// The built-in copy of a shipped data file.

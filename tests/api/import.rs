@@ -6,7 +6,7 @@ use centre_directory::index::Snapshot;
 use crate::support::{binary, shipped_path, suite, TestDb, STATS_HEADER};
 
 const HEADER: &str = "id,kind,name,hospital,organisation,address,town,postcode,nation,lat,lon,phone,website,age_min,age_max,tya_role,services,tct_unit,notes,source,last_verified,unverified";
-const UNIT: &str = "tya-test-a,tya_unit,Test unit A,Test Hospital,Test Trust,1 Test Road,Leeds,LS9 7TF,england,53.8073,-1.5204,0113 243 3144,https://example.org/a,16,24,ptc,tya_unit;chemotherapy,true,,https://example.org/source,2026-11-28,";
+const UNIT: &str = "tya-test-a,tya_unit,Test unit A,Test Hospital,Test Trust,1 Test Road,Leeds,LS9 7TF,england,53.8073,-1.5204,0113 243 3144,https://www.example.nhs.uk/a,16,24,ptc,tya_unit;chemotherapy,true,,https://example.org/source,2026-11-28,";
 const CENTRE: &str = "cc-test-b,cancer_centre,Test centre B,Test Hospital B,Test Trust,2 Test Road,Cardiff,CF14 2TL,wales,51.5162,-3.2306,,,,,,chemotherapy;radiotherapy,,,https://example.org/source,2026-11-28,phone";
 
 fn file(rows: &[&str]) -> Vec<u8> {

@@ -1,3 +1,4 @@
+DROP TABLE family;
 ALTER TABLE geocode_cache DROP COLUMN answer;
 DROP TABLE district_centroids;
 DROP TABLE places;

@@ -39,3 +39,18 @@ UPDATE dataset_state SET dataset = 'postcode_outcodes' WHERE dataset = 'postcode
 -- The online geocoder's whole answer (found, without coordinates, terminated, a place, not
 -- found) as JSON; rows cached before it have only the columns above.
 ALTER TABLE geocode_cache ADD COLUMN answer TEXT;
+
+-- What a family needs to get to a centre and stay (dataset `family`): each value with the
+-- pages that confirm it.
+CREATE TABLE family (
+    centre_id TEXT PRIMARY KEY NOT NULL,
+    accommodation TEXT NOT NULL,
+    accommodation_source TEXT NOT NULL,
+    parking TEXT NOT NULL,
+    parking_source TEXT NOT NULL,
+    public_transport TEXT NOT NULL,
+    public_transport_source TEXT NOT NULL,
+    travel_costs TEXT NOT NULL,
+    travel_costs_source TEXT NOT NULL,
+    last_verified TEXT NOT NULL
+);

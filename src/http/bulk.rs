@@ -1,0 +1,234 @@
+//! `POST /api/v1/centres/nearest/bulk`: the nearest centres to up to 100 locations in one
+//! request, answered in input order. A location that cannot be understood or found gets its
+//! own problem; the others are answered as usual.
+
+use actix_web::http::StatusCode;
+use actix_web::{post, web, HttpResponse, ResponseError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::{ApiError, Problem};
+use super::nearest::{locate, LocationQuery};
+use super::State;
+use crate::answer::nearest::{Filters, NearestAnswer, ResultView};
+use crate::domain::{parse_age, CentreKind, Service, Vocabulary};
+use crate::geocode::{Location, Place};
+
+/// How many locations one request may carry.
+pub const MAX_LOCATIONS: usize = 100;
+
+/// One location of a bulk request: exactly one of `postcode`, `q`, or `lat` with `lon`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkLocation {
+    /// Your own reference for this location, given back with its answer.
+    #[schema(value_type = Option<String>)]
+    id: Option<serde_json::Value>,
+    postcode: Option<String>,
+    q: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+/// A bulk request: the locations, and the filters every one is answered with.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    /// 1 to 100 locations.
+    locations: Vec<BulkLocation>,
+    /// Only this kind of place.
+    #[schema(value_type = Option<CentreKind>)]
+    kind: Option<String>,
+    /// The patient's age (0-120): a unit's age range must include it.
+    age: Option<u16>,
+    /// Only places offering every one of these services.
+    #[serde(default)]
+    #[schema(value_type = Vec<Service>)]
+    service: Vec<String>,
+    /// Results a location, 1-50 (default 5).
+    limit: Option<u16>,
+    /// Only places within this many kilometres (more than 0, up to 2000).
+    max_km: Option<f64>,
+}
+
+/// A problem with one location (the fields of a problem+json body).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemProblem {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    status: u16,
+    detail: String,
+    /// The field at fault, as `locations[2].postcode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameter: Option<String>,
+}
+
+/// The answer for one location, in the place it had in the request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkItem {
+    /// The `id` it was given, if any.
+    #[schema(value_type = Option<String>)]
+    id: Option<serde_json::Value>,
+    /// What the location was understood to be (absent with a problem).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Location>,
+    /// The nearest centres (empty with a problem).
+    results: Vec<ResultView>,
+    /// Why this location could not be answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<ItemProblem>,
+}
+
+/// The answers, one a location, in input order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkAnswer {
+    results: Vec<BulkItem>,
+}
+
+fn problem_of(e: &ApiError, index: usize) -> ItemProblem {
+    let status = e.status_code();
+    let parameter = match e {
+        ApiError::BadRequest {
+            parameter: Some(p), ..
+        } => Some(format!("locations[{index}].{p}")),
+        _ => None,
+    };
+    ItemProblem {
+        kind: "about:blank",
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        status: status.as_u16(),
+        detail: e.to_string(),
+        parameter,
+    }
+}
+
+fn filters_of(r: &BulkRequest) -> Result<Filters, ApiError> {
+    let age = r
+        .age
+        .map(|a| {
+            parse_age(&a.to_string())
+                .map_err(|e| ApiError::bad_parameter("age", format!("age: {e}")))
+        })
+        .transpose()?;
+    let limit = r.limit.unwrap_or(5);
+    if !(1..=50).contains(&limit) {
+        return Err(ApiError::bad_parameter(
+            "limit",
+            format!("limit {limit} is not allowed; allowed: 1 to 50"),
+        ));
+    }
+    if let Some(m) = r.max_km {
+        if !(m > 0.0 && m <= 2000.0) {
+            return Err(ApiError::bad_parameter(
+                "max_km",
+                format!("max_km {m} is not allowed; allowed: more than 0 and up to 2000"),
+            ));
+        }
+    }
+    let kind = r
+        .kind
+        .as_deref()
+        .map(|k| {
+            CentreKind::parse(k).map_err(|e| ApiError::bad_parameter("kind", format!("kind: {e}")))
+        })
+        .transpose()?;
+    let services = r
+        .service
+        .iter()
+        .map(|s| {
+            Service::parse(s)
+                .map_err(|e| ApiError::bad_parameter("service", format!("service: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Filters {
+        kind,
+        services,
+        age,
+        limit: usize::from(limit),
+        max_km: r.max_km,
+        ..Filters::default()
+    })
+}
+
+/// The nearest centres to each of up to 100 postcodes, outcodes, places or points, answered in
+/// input order; a location that cannot be answered carries its own `problem` and does not
+/// fail the others.
+#[utoipa::path(
+    tag = "locations",
+    request_body(content = BulkRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "One answer a location, in input order", body = BulkAnswer),
+        (status = 400, description = "The body is not a bulk request (not JSON, unknown fields, bad filters)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "More than 100 locations", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/centres/nearest/bulk")]
+pub async fn nearest_bulk(state: State, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let request: BulkRequest = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
+        parameter: None,
+        detail: format!(
+            "the body is not a bulk request: {e}; expected {{\"locations\": [{{\"id\": \"r1\", \"postcode\": \"LS9 7TF\"}}, ...], \"kind\": ..., \"age\": ..., \"limit\": ...}}"
+        ),
+    })?;
+    if request.locations.len() > MAX_LOCATIONS {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "{} locations were sent; at most {MAX_LOCATIONS} are answered in one request: split the list",
+            request.locations.len()
+        )));
+    }
+    if request.locations.is_empty() {
+        return Err(ApiError::bad_parameter(
+            "locations",
+            "locations is empty; give 1 to 100 locations",
+        ));
+    }
+    let filters = filters_of(&request)?;
+    let snapshot = state.directory.snapshot();
+    let answers = request
+        .locations
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let state = &state;
+            let snapshot = &snapshot;
+            let filters = &filters;
+            async move {
+                let id = item.id.clone();
+                let place = Place::try_from(LocationQuery::new(
+                    item.postcode,
+                    item.q,
+                    item.lat.map(|l| l.to_string()),
+                    item.lon.map(|l| l.to_string()),
+                ));
+                let located = match place {
+                    Ok(place) => locate(state, snapshot, place).await,
+                    Err(e) => Err(e),
+                };
+                match located {
+                    Ok(location) => {
+                        let answer = NearestAnswer::build(snapshot, location, filters);
+                        BulkItem {
+                            id,
+                            location: Some(answer.location),
+                            results: answer.results,
+                            problem: None,
+                        }
+                    }
+                    Err(e) => {
+                        if matches!(e, ApiError::Internal(_)) {
+                            tracing::error!(error = ?e, "a bulk item failed");
+                        }
+                        BulkItem {
+                            id,
+                            location: None,
+                            results: Vec::new(),
+                            problem: Some(problem_of(&e, index)),
+                        }
+                    }
+                }
+            }
+        });
+    let results = futures_util::future::join_all(answers).await;
+    Ok(HttpResponse::build(StatusCode::OK).json(BulkAnswer { results }))
+}

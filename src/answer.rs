@@ -3,6 +3,7 @@
 
 pub mod fhir;
 pub mod figures;
+pub mod health;
 pub mod nearest;
 pub mod oruk;
 pub mod referral;

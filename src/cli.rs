@@ -144,6 +144,13 @@ pub enum Command {
         #[arg(long, default_value = "csv")]
         format: String,
     },
+    /// The data health report: per dataset the rows, the share citing a source, the values no
+    /// source confirms and the rows not checked for a year, and the rules the data breaks
+    /// (exit code 1 when it breaks any).
+    CheckData {
+        #[arg(long)]
+        json: bool,
+    },
     /// Forget the online geocoder's cached answers (found ones are kept 30 days, "not found"
     /// one day), so every postcode and place is asked again.
     ClearGeocoderCache,
@@ -194,6 +201,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let settings = Settings::from(cli.settings);
     let result = match cli.command {
         Command::Serve { poll_seconds } => run_serve(settings, poll_seconds),
+        Command::CheckData { json } => run_check_data(&settings, json),
         Command::ClearGeocoderCache => server::open_database(&settings).and_then(|db| {
             let mut conn = db.get()?;
             let cleared =
@@ -340,6 +348,48 @@ fn run_serve(settings: Settings, poll_seconds: u64) -> anyhow::Result<ExitCode> 
     let poll = std::time::Duration::from_secs(poll_seconds.max(1));
     actix_web::rt::System::new().block_on(server::serve(settings, poll))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_check_data(settings: &Settings, json: bool) -> anyhow::Result<ExitCode> {
+    let (_db, directory) = server::prepare(settings)?;
+    let reference = settings.data_dir.join("reference");
+    let report = crate::answer::health::report(
+        &directory.snapshot(),
+        reference.is_dir().then_some(reference.as_path()),
+        chrono::Utc::now().date_naive(),
+    );
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "{:<20} {:>6} {:>8} {:>11} {:>15}  oldest check",
+            "dataset", "rows", "sourced", "unverified", "over a year old"
+        );
+        for d in &report.datasets {
+            println!(
+                "{:<20} {:>6} {:>7.1}% {:>11} {:>15}  {}",
+                d.dataset,
+                d.rows,
+                d.share_with_source * 100.0,
+                d.unverified_values,
+                d.not_verified_for_a_year,
+                d.oldest_check.as_deref().unwrap_or("-")
+            );
+        }
+        if report.broken_rules.is_empty() {
+            println!("no rule is broken");
+        } else {
+            println!("broken rules:");
+            for rule in &report.broken_rules {
+                println!("  {rule}");
+            }
+        }
+    }
+    Ok(if report.broken_rules.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Map a cohort file (`nearest --input`), saying on standard error what was done.

@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use crate::db::{DbError, Storage};
 use table::{read_records, Column, Header, Row, RowError};
 
-pub use centres::Centre;
+pub use centres::{parse_unit_website as check_unit_website, Centre};
 pub use districts::District;
 pub use family::{FamilyInfo, Sourced};
 pub use places::Place;

@@ -71,6 +71,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(admin::import_dataset)
         .service(admin::rollback)
         .service(admin::history)
+        .service(admin::data_health)
         .service(metrics_text)
         .service(openapi::openapi_json)
         .service(openapi::docs_redirect)

@@ -104,7 +104,7 @@ const TRUST_DOMAINS: [&str; 1] = ["newcastle-hospitals.org.uk"];
 
 /// A `website`: the unit's or hospital's own page, on a health service's address (or the
 /// Teenage Cancer Trust's page for the unit). News sites and directories are refused.
-pub(crate) fn parse_unit_website(raw: &str) -> Result<String, String> {
+pub fn parse_unit_website(raw: &str) -> Result<String, String> {
     let url = parse_url(raw)?;
     let host = url
         .split("://")

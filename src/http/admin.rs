@@ -332,6 +332,23 @@ pub async fn history(
     }))))
 }
 
+/// `GET /api/v1/imports/health`: the data health report (as `centre-directory check-data`).
+#[get("/api/v1/imports/health")]
+pub async fn data_health(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    authorise(&state, &req)?;
+    let snapshot = state.directory.snapshot();
+    let reference = state.settings.data_dir.join("reference");
+    let report = crate::answer::health::report(
+        &snapshot,
+        reference.is_dir().then_some(reference.as_path()),
+        chrono::Utc::now().date_naive(),
+    );
+    Ok(no_store(HttpResponse::Ok().json(report)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

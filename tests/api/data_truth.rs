@@ -186,3 +186,30 @@ fn only_open_trials_are_offered_as_joinable() {
         }
     }
 }
+
+#[test]
+fn the_data_health_report_passes_on_the_shipped_data_and_names_a_broken_rule() {
+    use crate::support::TestDb;
+    let db = TestDb::sqlite();
+    let out = db.cli(&["check-data", "--json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let report = out.json();
+    let datasets = report["datasets"].as_array().unwrap();
+    let centres = datasets.iter().find(|d| d["dataset"] == "centres").unwrap();
+    assert!(centres["rows"].as_u64().unwrap() >= 120);
+    assert_eq!(centres["share_with_source"], 1.0);
+    assert!(datasets.iter().any(|d| d["dataset"] == "family"));
+    assert!(
+        report["broken_rules"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+
+    // A family row for a centre that does not exist breaks a rule: exit code 1, named.
+    let family = "centre_id,travel_costs,travel_costs_source,last_verified\n\
+        no-such-centre,Help is available.,https://www.nhs.uk/x,2026-12-07\n";
+    let imported = db.import_stdin_with("family", family.as_bytes(), &[]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let out = db.cli(&["check-data"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("no-such-centre"), "{}", out.stdout);
+}

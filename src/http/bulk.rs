@@ -17,13 +17,20 @@ use crate::geocode::{Location, Place};
 /// How many locations one request may carry.
 pub const MAX_LOCATIONS: usize = 100;
 
+/// Your own reference for a location: text or a whole number, given back as it came.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum BulkId {
+    Text(String),
+    Number(i64),
+}
+
 /// One location of a bulk request: exactly one of `postcode`, `q`, or `lat` with `lon`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkLocation {
     /// Your own reference for this location, given back with its answer.
-    #[schema(value_type = Option<String>)]
-    id: Option<serde_json::Value>,
+    id: Option<BulkId>,
     postcode: Option<String>,
     q: Option<String>,
     lat: Option<f64>,
@@ -35,19 +42,23 @@ pub struct BulkLocation {
 #[serde(deny_unknown_fields)]
 pub struct BulkRequest {
     /// 1 to 100 locations.
+    #[schema(min_items = 1, max_items = 100)]
     locations: Vec<BulkLocation>,
     /// Only this kind of place.
     #[schema(value_type = Option<CentreKind>)]
     kind: Option<String>,
     /// The patient's age (0-120): a unit's age range must include it.
+    #[schema(minimum = 0, maximum = 120)]
     age: Option<u16>,
     /// Only places offering every one of these services.
     #[serde(default)]
     #[schema(value_type = Vec<Service>)]
     service: Vec<String>,
     /// Results a location, 1-50 (default 5).
+    #[schema(minimum = 1, maximum = 50)]
     limit: Option<u16>,
     /// Only places within this many kilometres (more than 0, up to 2000).
+    #[schema(exclusive_minimum = 0.0, maximum = 2000.0)]
     max_km: Option<f64>,
 }
 
@@ -68,8 +79,7 @@ pub struct ItemProblem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BulkItem {
     /// The `id` it was given, if any.
-    #[schema(value_type = Option<String>)]
-    id: Option<serde_json::Value>,
+    id: Option<BulkId>,
     /// What the location was understood to be (absent with a problem).
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<Location>,

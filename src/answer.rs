@@ -4,6 +4,7 @@
 pub mod fhir;
 pub mod figures;
 pub mod health;
+pub mod map;
 pub mod nearest;
 pub mod oruk;
 pub mod referral;

@@ -17,12 +17,45 @@ use crate::geocode::{Location, Place};
 /// How many locations one request may carry.
 pub const MAX_LOCATIONS: usize = 100;
 
-/// Your own reference for a location: text or a whole number, given back as it came.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum BulkId {
-    Text(String),
-    Number(i64),
+/// Your own reference for a location: text or a whole number, given back as it came. (The
+/// description only: ids are read as any JSON value and checked.)
+pub struct BulkId;
+
+impl utoipa::PartialSchema for BulkId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(-MAX_WHOLE_ID))
+                    .maximum(Some(MAX_WHOLE_ID)),
+            )
+            .description(Some(
+                "Your own reference for a location: text, or a whole number of at most 2^53 - 1",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for BulkId {}
+
+/// The largest whole number an id may be (2^53 - 1: every client's JSON keeps it exact).
+const MAX_WHOLE_ID: i64 = 9_007_199_254_740_991;
+
+/// Whether an id is text or a whole number.
+fn id_allowed(id: &serde_json::Value) -> bool {
+    match id {
+        serde_json::Value::String(_) => true,
+        // A whole number a double holds exactly, however it is written (`4`, `4.0`).
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => i.unsigned_abs() <= MAX_WHOLE_ID as u64,
+            (None, Some(f)) => f.fract() == 0.0 && f.abs() <= MAX_WHOLE_ID as f64,
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// One location of a bulk request: exactly one of `postcode`, `q`, or `lat` with `lon`.
@@ -30,7 +63,8 @@ pub enum BulkId {
 #[serde(deny_unknown_fields)]
 pub struct BulkLocation {
     /// Your own reference for this location, given back with its answer.
-    id: Option<BulkId>,
+    #[schema(value_type = Option<BulkId>)]
+    id: Option<serde_json::Value>,
     postcode: Option<String>,
     q: Option<String>,
     lat: Option<f64>,
@@ -48,15 +82,15 @@ pub struct BulkRequest {
     #[schema(value_type = Option<CentreKind>)]
     kind: Option<String>,
     /// The patient's age (0-120): a unit's age range must include it.
-    #[schema(minimum = 0, maximum = 120)]
-    age: Option<u16>,
+    #[schema(value_type = Option<u8>, minimum = 0, maximum = 120)]
+    age: Option<f64>,
     /// Only places offering every one of these services.
     #[serde(default)]
     #[schema(value_type = Vec<Service>)]
     service: Vec<String>,
     /// Results a location, 1-50 (default 5).
-    #[schema(minimum = 1, maximum = 50)]
-    limit: Option<u16>,
+    #[schema(value_type = Option<u8>, minimum = 1, maximum = 50)]
+    limit: Option<f64>,
     /// Only places within this many kilometres (more than 0, up to 2000).
     #[schema(exclusive_minimum = 0.0, maximum = 2000.0)]
     max_km: Option<f64>,
@@ -79,7 +113,8 @@ pub struct ItemProblem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BulkItem {
     /// The `id` it was given, if any.
-    id: Option<BulkId>,
+    #[schema(value_type = Option<BulkId>)]
+    id: Option<serde_json::Value>,
     /// What the location was understood to be (absent with a problem).
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<Location>,
@@ -114,20 +149,28 @@ fn problem_of(e: &ApiError, index: usize) -> ItemProblem {
 }
 
 fn filters_of(r: &BulkRequest) -> Result<Filters, ApiError> {
+    // JSON numbers: `17` and `17.0` are the same whole number.
+    let whole = |name: &str, v: f64, min: f64, max: f64| {
+        if v.fract() == 0.0 && (min..=max).contains(&v) {
+            Ok(v as u8)
+        } else {
+            Err(ApiError::bad_parameter(
+                name,
+                format!("{name} {v} is not allowed; allowed: a whole number from {min} to {max}"),
+            ))
+        }
+    };
     let age = r
         .age
-        .map(|a| {
-            parse_age(&a.to_string())
-                .map_err(|e| ApiError::bad_parameter("age", format!("age: {e}")))
-        })
+        .map(|a| whole("age", a, 0.0, 120.0))
+        .transpose()?
+        .map(|a| parse_age(&a.to_string()).map_err(|e| ApiError::bad_parameter("age", e)))
         .transpose()?;
-    let limit = r.limit.unwrap_or(5);
-    if !(1..=50).contains(&limit) {
-        return Err(ApiError::bad_parameter(
-            "limit",
-            format!("limit {limit} is not allowed; allowed: 1 to 50"),
-        ));
-    }
+    let limit = r
+        .limit
+        .map(|l| whole("limit", l, 1.0, 50.0))
+        .transpose()?
+        .unwrap_or(5);
     if let Some(m) = r.max_km {
         if !(m > 0.0 && m <= 2000.0) {
             return Err(ApiError::bad_parameter(
@@ -191,6 +234,16 @@ pub async fn nearest_bulk(state: State, body: web::Bytes) -> Result<HttpResponse
         return Err(ApiError::bad_parameter(
             "locations",
             "locations is empty; give 1 to 100 locations",
+        ));
+    }
+    if let Some(at) = request
+        .locations
+        .iter()
+        .position(|l| l.id.as_ref().is_some_and(|id| !id_allowed(id)))
+    {
+        return Err(ApiError::bad_parameter(
+            &format!("locations[{at}].id"),
+            format!("locations[{at}].id is not text or a whole number"),
         ));
     }
     let filters = filters_of(&request)?;

@@ -163,8 +163,9 @@ pub struct NearestFilters {
     /// The condition asked about: the registry figures shown include it.
     #[param(value_type = Option<Cancer>)]
     condition: Option<String>,
-    /// `json` (default) or `geojson` (the results as a FeatureCollection with their distances).
-    #[param(pattern = "^(json|geojson)$")]
+    /// `json` (default), `geojson` (the results as a FeatureCollection with their distances)
+    /// or `svg` (the results on a map, as the website draws it, to embed).
+    #[param(pattern = "^(json|geojson|svg)$")]
     format: Option<String>,
 }
 
@@ -176,7 +177,15 @@ const MAX_KM: f64 = 2000.0;
 pub struct NearestRequest {
     pub place: Place,
     pub filters: Filters,
-    pub geojson: bool,
+    pub format: Format,
+}
+
+/// The form of a nearest answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    GeoJson,
+    Svg,
 }
 
 impl TryFrom<NearestQuery> for NearestRequest {
@@ -201,17 +210,18 @@ impl TryFrom<NearestQuery> for NearestRequest {
                 ));
             }
         }
-        let geojson = match params::given("format", q.format)?
+        let format = match params::given("format", q.format)?
             .map(|f| f.to_ascii_lowercase())
             .as_deref()
         {
-            None | Some("json") => false,
-            Some("geojson") => true,
+            None | Some("json") => Format::Json,
+            Some("geojson") => Format::GeoJson,
+            Some("svg") => Format::Svg,
             Some(other) => {
                 return Err(ApiError::bad_parameter(
                     "format",
                     format!(
-                        "format '{}' is not supported; allowed: json, geojson",
+                        "format '{}' is not supported; allowed: json, geojson, svg",
                         shorten(other)
                     ),
                 ))
@@ -230,7 +240,7 @@ impl TryFrom<NearestQuery> for NearestRequest {
         Ok(Self {
             place,
             filters,
-            geojson,
+            format,
         })
     }
 }
@@ -278,9 +288,10 @@ pub(crate) async fn locate(
     tag = "locations",
     params(NearestQuery),
     responses(
-        (status = 200, description = "Centres by distance (an empty list, with a message, when none match); with `format=geojson`, a FeatureCollection", content(
+        (status = 200, description = "Centres by distance (an empty list, with a message, when none match); with `format=geojson`, a FeatureCollection; with `format=svg`, a map", content(
             (NearestAnswer = "application/json"),
             (FeatureCollection = "application/geo+json"),
+            (String = "image/svg+xml"),
         )),
         (status = 400, description = "A parameter is missing, repeated or not allowed; `parameter` names it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "A well-formed postcode or a place we cannot find; the detail offers the outcode or area instead", body = Problem, content_type = "application/problem+json"),
@@ -291,12 +302,33 @@ pub async fn nearest(state: State, query: Query<NearestQuery>) -> Result<HttpRes
     let NearestRequest {
         place,
         filters,
-        geojson,
+        format,
     } = NearestRequest::try_from(query.0)?;
     let snapshot = state.directory.snapshot();
     let location = locate(&state, &snapshot, place).await?;
     let answer = NearestAnswer::build(&snapshot, location, &filters);
-    if geojson {
+    if format == Format::Svg {
+        let what = match filters.kind {
+            Some(crate::domain::CentreKind::TyaUnit) => "TYA units",
+            Some(crate::domain::CentreKind::CancerCentre) => "cancer centres",
+            None => "places",
+        };
+        let place = answer
+            .location
+            .place
+            .as_ref()
+            .map_or_else(|| answer.location.query.clone(), |p| p.name.clone());
+        let results: Vec<(&crate::answer::views::CentreView, f64, f64)> = answer
+            .results
+            .iter()
+            .map(|r| (&r.centre, r.distance_km, r.distance_miles))
+            .collect();
+        let drawn = crate::answer::map::results_map(what, &answer.location, &results, &place);
+        return Ok(HttpResponse::Ok()
+            .content_type("image/svg+xml; charset=utf-8")
+            .body(drawn));
+    }
+    if format == Format::GeoJson {
         let mut collection = FeatureCollection::new(
             answer
                 .results
@@ -370,7 +402,7 @@ mod tests {
             (r.filters.age, r.filters.limit, r.filters.max_km),
             (Some(17), 3, Some(80.0))
         );
-        assert!(r.geojson);
+        assert_eq!(r.format, Format::GeoJson);
         let single_service = request("q=Leeds&service=chemotherapy").unwrap();
         assert_eq!(single_service.filters.services, [Service::Chemotherapy]);
         assert_eq!(single_service.filters.limit, DEFAULT_LIMIT as usize);

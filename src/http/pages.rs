@@ -10,6 +10,7 @@ use askama::Template;
 
 use super::State;
 use crate::answer::figures::{FigureQuery, FigureView};
+use crate::answer::map::{self, Marker, Picture};
 use crate::answer::nearest::{Filters, NearestAnswer};
 use crate::answer::referral::ReferralAnswer;
 use crate::answer::views::{CentreView, RegistryView, TopicSummaryView, TopicView};
@@ -125,6 +126,24 @@ impl SearchForm {
 }
 
 impl SearchPage {
+    /// The results drawn on a map.
+    fn map_svg(&self) -> Option<String> {
+        let answer = self.answer.as_ref()?;
+        let what = match self.form.kind.as_str() {
+            "tya_unit" => "TYA units",
+            "cancer_centre" => "cancer centres",
+            _ => "places",
+        };
+        let heading = self.heading();
+        let place = heading.split(" near ").nth(1).unwrap_or_default();
+        let results: Vec<(&CentreView, f64, f64)> = answer
+            .results
+            .iter()
+            .map(|r| (&r.centre, r.distance_km, r.distance_miles))
+            .collect();
+        Some(map::results_map(what, &answer.location, &results, place))
+    }
+
     fn error_for(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
     }
@@ -218,6 +237,27 @@ struct CentrePage {
 }
 
 impl CentrePage {
+    /// A small locator map of the site.
+    fn map_svg(&self) -> String {
+        let at = Coordinates::new(self.centre.lat, self.centre.lon).ok();
+        map::svg(&Picture {
+            title: format!(
+                "Map: where {} is, in {}",
+                self.centre.hospital, self.centre.town
+            ),
+            location: None,
+            markers: at
+                .map(|at| Marker {
+                    number: 1,
+                    at,
+                    label: format!("{}, {}", self.centre.hospital, self.centre.town),
+                    href: "#details".to_string(),
+                })
+                .into_iter()
+                .collect(),
+        })
+    }
+
     fn kind_plain(&self) -> &'static str {
         match self.centre.kind {
             CentreKind::TyaUnit => "Unit for teenagers and young adults (TYA unit)",
@@ -279,6 +319,22 @@ struct ReferralPage {
 impl ReferralPage {
     fn error_for(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
+    }
+
+    /// The places that fit, drawn on a map.
+    fn map_svg(&self) -> Option<String> {
+        let answer = self.answer.as_ref()?;
+        let results: Vec<(&CentreView, f64, f64)> = answer
+            .results
+            .iter()
+            .map(|r| (&r.centre, r.distance_km, r.distance_miles))
+            .collect();
+        Some(map::results_map(
+            "places that fit",
+            &answer.location,
+            &results,
+            &answer.location.query,
+        ))
     }
 
     fn nation_name(&self, n: &Nation) -> &'static str {

@@ -12,6 +12,7 @@ mod geocoder;
 mod hardening;
 mod import;
 mod interop;
+mod map;
 mod nearest;
 mod places;
 mod postcodes;

@@ -68,7 +68,7 @@ async fn search_results_are_in_order_with_everything_a_patient_needs() {
     assert!(km.windows(2).all(|w| w[0] <= w[1]), "not in order: {km:?}");
     // The first result is in Leeds; every result shows miles and km, ages, services, a
     // directions link and when it was last checked.
-    let first = html.split("<li class=\"result\">").nth(1).unwrap();
+    let first = html.split("<li class=\"result\"").nth(1).unwrap();
     assert!(first.contains("Leeds"), "{first}");
     assert!(first.contains(" miles (") && first.contains(" km)"));
     assert!(first.contains("<dt>Ages</dt>"));

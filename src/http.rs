@@ -84,7 +84,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(pages::registries)
         .service(pages::referral)
         .service(pages::site_css)
-        .service(pages::site_js);
+        .service(pages::site_js)
+        .service(pages::favicon_svg)
+        .service(pages::favicon_ico)
+        .service(pages::robots);
 }
 
 /// Read a query string as the nearest endpoint does, up to the question it asks (for the fuzz

@@ -722,6 +722,40 @@ pub async fn site_css() -> HttpResponse {
         .body(SITE_CSS)
 }
 
+/// A date as people read it: `2026-11-28` is "28 November 2026" (the text as given when it
+/// is not a date).
+pub fn long_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| d.format("%-d %B %Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+/// The site's icon: a simple mark in the header's colour.
+const FAVICON_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d70b8"/><path d="M16 7c-5 0-9 4-9 9s4 9 9 9 9-4 9-9-4-9-9-9zm0 4a5 5 0 1 1 0 10 5 5 0 0 1 0-10z" fill="#ffffff"/></svg>"##;
+
+#[get("/favicon.svg")]
+pub async fn favicon_svg() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(FAVICON_SVG)
+}
+
+/// Browsers that ask for `/favicon.ico` are sent to the SVG icon.
+#[get("/favicon.ico")]
+pub async fn favicon_ico() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header(("Location", "/favicon.svg"))
+        .finish()
+}
+
+#[get("/robots.txt")]
+pub async fn robots() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("User-agent: *\nAllow: /\nDisallow: /api/v1/imports\n")
+}
+
 #[get("/static/site.js")]
 pub async fn site_js() -> HttpResponse {
     HttpResponse::Ok()

@@ -113,3 +113,34 @@ async fn the_centre_page_has_a_locator_map() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn pages_explain_tya_offer_a_way_back_to_the_search_and_read_dates_as_people_do() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let (_, html) = server.get_text("/search?q=Leeds&kind=tya_unit").await;
+    assert!(html.contains("TYA means teenage and young adult"));
+    assert!(html.contains("<a href=\"#search-again\">Change search</a>"));
+    assert!(html.contains("id=\"search-again\""));
+    // h1, then h2, then the results' h3: no level skipped.
+    let h2 = html.find("<h2").unwrap();
+    assert!(h2 < html.find("<h3").unwrap());
+    assert!(html.contains("<meta name=\"description\""));
+    let (_, centre) = server.get_text("/centres/tya-christie").await;
+    let dated = centre.split("<time datetime=\"").nth(1).unwrap();
+    let (iso, rest) = dated.split_once("\">").unwrap();
+    let shown = rest.split('<').next().unwrap();
+    assert_eq!(iso.len(), 10, "{iso}");
+    assert!(
+        shown.split(' ').count() == 3 && shown.ends_with(&iso[..4]),
+        "{shown}"
+    );
+    let (status, robots) = server.get_text("/robots.txt").await;
+    assert_eq!(status, 200);
+    assert!(robots.starts_with("User-agent: *"));
+    let icon = server.get("/favicon.svg").await;
+    assert_eq!(icon.status().as_u16(), 200);
+    let ico = server.get("/favicon.ico").await;
+    assert_eq!(ico.status().as_u16(), 200, "followed to the SVG icon");
+    server.stop().await;
+}

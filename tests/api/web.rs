@@ -74,7 +74,7 @@ async fn search_results_are_in_order_with_everything_a_patient_needs() {
     assert!(first.contains("<dt>Ages</dt>"));
     assert!(first.contains("<dt>Services</dt>"));
     assert!(first.contains("https://www.openstreetmap.org/directions?"));
-    assert!(first.contains("<dt>Last checked</dt><dd>20"));
+    assert!(first.contains("<dt>Last checked</dt><dd><time datetime=\"20"));
     assert!(first.contains("href=\"tel:"));
     // District precision is said plainly; treatment and registry panels follow.
     assert!(
@@ -226,7 +226,7 @@ async fn centre_treatment_registry_and_referral_pages() {
     assert_eq!(status, 200);
     assert!(html.contains("Guidance for age 19 near"));
     assert!(html.contains("not a clinical decision"));
-    assert!(html.contains("Last checked 20"));
+    assert!(html.contains("Last checked <time datetime=\"20"));
     assert!(html.contains("Belfast"));
     let km = distances(&html);
     assert!(km.windows(2).all(|w| w[0] <= w[1]));

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::State;
@@ -16,6 +16,7 @@ use crate::answer::referral::ReferralAnswer;
 use crate::answer::views::{CentreView, RegistryView, TopicSummaryView, TopicView};
 use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Vocabulary};
 use crate::geocode::{describe_place, GeocodeError, Location, Place, PlaceSummary, Precision};
+use crate::index::Snapshot;
 
 /// The stylesheet and the one script, built into the binary.
 const SITE_CSS: &str = include_str!("../../static/site.css");
@@ -89,7 +90,26 @@ struct SearchPage {
     answer: Option<NearestAnswer>,
     /// Places spelt nearly like a name we did not know.
     suggestions: Vec<Link>,
+    print: Option<PrintFoot>,
     version: i64,
+}
+
+/// The foot of a printed page: where it came from and how current the data is.
+#[derive(Debug, Clone)]
+struct PrintFoot {
+    url: String,
+    data_as_of: String,
+}
+
+impl PrintFoot {
+    fn of(req: &HttpRequest, snapshot: &Snapshot) -> Self {
+        let info = req.connection_info();
+        let date = snapshot.updated_at.get(..10).unwrap_or_default();
+        PrintFoot {
+            url: format!("{}://{}{}", info.scheme(), info.host(), req.uri()),
+            data_as_of: long_date(date),
+        }
+    }
 }
 
 /// A link the page offers: its text and where it goes.
@@ -233,6 +253,7 @@ struct CentrePage {
     centre: CentreView,
     registry: Option<RegistryView>,
     registry_note: Option<&'static str>,
+    print: Option<PrintFoot>,
     version: i64,
 }
 
@@ -313,6 +334,7 @@ struct ReferralPage {
     form: SearchForm,
     errors: Vec<FieldError>,
     answer: Option<ReferralAnswer>,
+    print: Option<PrintFoot>,
     version: i64,
 }
 
@@ -460,7 +482,7 @@ fn not_found_message(e: GeocodeError, q: &str) -> Option<String> {
 }
 
 #[get("/search")]
-pub async fn search(state: State, query: Query) -> HttpResponse {
+pub async fn search(state: State, query: Query, req: HttpRequest) -> HttpResponse {
     let snapshot = state.directory.snapshot();
     let form = SearchForm {
         q: field(&query, "q"),
@@ -522,6 +544,7 @@ pub async fn search(state: State, query: Query) -> HttpResponse {
         errors,
         answer,
         suggestions: Vec::new(),
+        print: Some(PrintFoot::of(&req, &snapshot)),
         version: snapshot.version,
     };
     let Some(place) = place.filter(|_| errors.is_empty()) else {
@@ -576,7 +599,7 @@ pub async fn search(state: State, query: Query) -> HttpResponse {
 }
 
 #[get("/centres/{id}")]
-pub async fn centre(state: State, id: web::Path<String>) -> HttpResponse {
+pub async fn centre(state: State, id: web::Path<String>, req: HttpRequest) -> HttpResponse {
     let snapshot = state.directory.snapshot();
     let Some(c) = snapshot.centre(&id) else {
         return not_found_page(snapshot.version);
@@ -590,6 +613,7 @@ pub async fn centre(state: State, id: web::Path<String>) -> HttpResponse {
                 .is_none()
                 .then_some("We have no registry for this nation in our data."),
             registry,
+            print: Some(PrintFoot::of(&req, &snapshot)),
             version: snapshot.version,
         },
     )
@@ -646,7 +670,7 @@ pub async fn registries(state: State) -> HttpResponse {
 }
 
 #[get("/referral")]
-pub async fn referral(state: State, query: Query) -> HttpResponse {
+pub async fn referral(state: State, query: Query, req: HttpRequest) -> HttpResponse {
     let snapshot = state.directory.snapshot();
     let form = SearchForm {
         q: field(&query, "q"),
@@ -658,6 +682,7 @@ pub async fn referral(state: State, query: Query) -> HttpResponse {
         form: form.clone(),
         errors,
         answer,
+        print: Some(PrintFoot::of(&req, &snapshot)),
         version: snapshot.version,
     };
     // The empty form.

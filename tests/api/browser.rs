@@ -365,3 +365,62 @@ async fn main_pages_pass_axe_fit_320px_and_are_screenshotted() {
     phone.client.clone().close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_results_print_as_a_handout_with_the_map_and_where_they_came_from() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let Some(b) = browser(1280, 900).await else {
+        server.stop().await;
+        return;
+    };
+    let pdftotext = "/usr/bin/pdftotext";
+    if !Path::new(pdftotext).exists() {
+        support::skip(
+            "REQUIRE_BROWSER",
+            "print test",
+            "pdftotext is missing (apt-get install poppler-utils)",
+        );
+        server.stop().await;
+        return;
+    }
+    let c = &b.client;
+    let path = "/search?q=Leeds&kind=tya_unit";
+    c.goto(&format!("{}{path}", server.base)).await.unwrap();
+    let pdf = c
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await
+        .expect("print to PDF");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("results.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let out = Command::new(pdftotext)
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    assert!(text.contains("TYA units near Leeds"), "{text}");
+    assert!(text.contains("Leeds General Infirmary"), "{text}");
+    assert!(
+        text.contains(&format!("Printed from {}{path}", server.base)),
+        "{text}"
+    );
+    assert!(text.contains("last changed on"), "{text}");
+    // Link addresses are printed after their links; no navigation or form.
+    assert!(
+        text.contains("(https://www.openstreetmap.org/directions"),
+        "{text}"
+    );
+    assert!(!text.contains("How far are you able to travel"), "{text}");
+    assert!(!text.contains("Find a centre"), "{text}");
+    // The first printed page, for the README.
+    let shots = repo_path("docs/screenshots");
+    let _ = Command::new("/usr/bin/pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&file)
+        .arg(shots.join("results-print"))
+        .status();
+    b.client.clone().close().await.unwrap();
+    server.stop().await;
+}

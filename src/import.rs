@@ -1,6 +1,7 @@
 //! Import: validate a dataset file completely, then (unless a dry run) replace the dataset in
 //! one transaction, record the import and bump the directory version. Also rollback and history.
 
+pub mod phs;
 pub mod postcodes;
 pub mod shipped;
 pub mod source;
@@ -190,6 +191,28 @@ macro_rules! for_dataset {
 
 /// Validate a file and, unless it is a dry run, apply it.
 pub fn import(db: &Database, req: &ImportRequest<'_>) -> Result<ImportReport, ImportError> {
+    if req.dataset == RegistryStat::NAME && phs::is_phs_incidence(req.bytes) {
+        // Public Health Scotland's own download: its Scottish figures replace the rows they
+        // give, every other row stays.
+        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        let figures =
+            phs::figures(req.bytes, &today, true).map_err(|errors| ImportError::Invalid {
+                dataset: RegistryStat::NAME.to_string(),
+                errors,
+            })?;
+        let current = {
+            let mut conn = db.get()?;
+            with_connection!(&mut conn, |c| RegistryStat::load(c))?
+        };
+        let bytes = phs::merged(&current, &figures);
+        return import_dataset::<RegistryStat>(
+            db,
+            &ImportRequest {
+                bytes: &bytes,
+                ..*req
+            },
+        );
+    }
     for_dataset!(req.dataset, import_dataset(db, req))
 }
 

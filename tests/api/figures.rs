@@ -187,3 +187,24 @@ fn bad_figures_are_rejected_with_line_and_column() {
         out.stderr
     );
 }
+
+#[test]
+fn a_registrys_own_download_is_read_as_published_and_a_partial_one_refused() {
+    let db = crate::support::TestDb::sqlite();
+    let fixture = crate::support::repo_path(
+        "tests/fixtures/registries/phs_opendata_inc1519comb_hb_extract.csv",
+    );
+    let before = db.cli(&["export", "registry_stats"]).stdout;
+    let out = db.cli(&["import", "registry_stats", fixture.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("holds 3 of Scotland's 12 areas"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        db.cli(&["export", "registry_stats"]).stdout,
+        before,
+        "nothing changed"
+    );
+}

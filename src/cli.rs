@@ -249,27 +249,33 @@ pub fn run(cli: Cli) -> ExitCode {
             postcode_column,
             age_column,
         } => {
+            let filters = (|| -> Result<Filters, String> {
+                Ok(Filters {
+                    kind: kind.as_deref().map(CentreKind::parse).transpose()?,
+                    services: services
+                        .iter()
+                        .map(|s| Service::parse(s))
+                        .collect::<Result<_, _>>()?,
+                    age: age.as_deref().map(parse_age).transpose()?,
+                    nation: nation.as_deref().map(Nation::parse).transpose()?,
+                    limit,
+                    max_km: max_km.filter(|m| *m > 0.0),
+                    condition: condition.as_deref().map(Cancer::parse).transpose()?,
+                })
+            })();
+            let filters = match filters {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(EXIT_INVALID);
+                }
+            };
             if let Some(input) = input {
-                let filters = (|| -> Result<Filters, String> {
-                    Ok(Filters {
-                        kind: kind.as_deref().map(CentreKind::parse).transpose()?,
-                        services: services
-                            .iter()
-                            .map(|s| Service::parse(s))
-                            .collect::<Result<_, _>>()?,
-                        age: age.as_deref().map(parse_age).transpose()?,
-                        nation: nation.as_deref().map(Nation::parse).transpose()?,
-                        limit: 1,
-                        max_km: max_km.filter(|m| *m > 0.0),
-                        condition: None,
-                    })
-                })();
-                let filters = match filters {
-                    Ok(f) => f,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(EXIT_INVALID);
-                    }
+                // One nearest centre a row.
+                let filters = Filters {
+                    limit: 1,
+                    condition: None,
+                    ..filters
                 };
                 let output = output.unwrap_or_else(|| std::path::PathBuf::from("-"));
                 run_cohort(
@@ -283,27 +289,15 @@ pub fn run(cli: Cli) -> ExitCode {
                     },
                 )
             } else {
-                let parsed = (|| -> Result<(Place, Filters), String> {
+                let parsed = (|| -> Result<Place, String> {
                     let place = location.place()?;
                     if !(1..=50).contains(&limit) {
                         return Err(format!("--limit {limit} is not allowed; allowed: 1 to 50"));
                     }
-                    let filters = Filters {
-                        kind: kind.as_deref().map(CentreKind::parse).transpose()?,
-                        services: services
-                            .iter()
-                            .map(|s| Service::parse(s))
-                            .collect::<Result<_, _>>()?,
-                        age: age.as_deref().map(parse_age).transpose()?,
-                        nation: nation.as_deref().map(Nation::parse).transpose()?,
-                        limit,
-                        max_km: max_km.filter(|m| *m > 0.0),
-                        condition: condition.as_deref().map(Cancer::parse).transpose()?,
-                    };
-                    Ok((place, filters))
+                    Ok(place)
                 })();
                 match parsed {
-                    Ok((place, filters)) => run_nearest(settings, place, filters, json),
+                    Ok(place) => run_nearest(settings, place, filters, json),
                     Err(e) => {
                         eprintln!("error: {e}");
                         Ok(ExitCode::from(EXIT_INVALID))

@@ -217,15 +217,6 @@ pub fn organisation_id(name: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-/// A centre's organisation (its hospital's name when the row names none).
-fn organisation_name(c: &Centre) -> &str {
-    if c.organisation.is_empty() {
-        &c.hospital
-    } else {
-        &c.organisation
-    }
-}
-
 fn telecom(c: &Centre) -> Vec<ContactPoint> {
     let mut out = Vec::new();
     if !c.phone.is_empty() {
@@ -304,8 +295,11 @@ pub fn location(c: &Centre) -> Location {
             latitude: c.location.lat(),
         },
         managing_organization: Reference {
-            reference: format!("Organization/{}", organisation_id(organisation_name(c))),
-            display: Some(organisation_name(c).to_string()),
+            reference: format!(
+                "Organization/{}",
+                organisation_id(c.organisation_or_hospital())
+            ),
+            display: Some(c.organisation_or_hospital().to_string()),
         },
     }
 }
@@ -393,8 +387,11 @@ pub fn healthcare_service(c: &Centre) -> HealthcareService {
         }],
         active: true,
         provided_by: Reference {
-            reference: format!("Organization/{}", organisation_id(organisation_name(c))),
-            display: Some(organisation_name(c).to_string()),
+            reference: format!(
+                "Organization/{}",
+                organisation_id(c.organisation_or_hospital())
+            ),
+            display: Some(c.organisation_or_hospital().to_string()),
         },
         category: vec![category],
         type_,
@@ -416,7 +413,11 @@ pub fn healthcare_service(c: &Centre) -> HealthcareService {
 
 /// Every organisation of the directory, by id (one per distinct name).
 pub fn organizations(snapshot: &Snapshot) -> Vec<Organization> {
-    let mut names: Vec<&str> = snapshot.centres().iter().map(organisation_name).collect();
+    let mut names: Vec<&str> = snapshot
+        .centres()
+        .iter()
+        .map(Centre::organisation_or_hospital)
+        .collect();
     names.sort_unstable();
     names.dedup();
     let mut out: Vec<Organization> = names.into_iter().map(organization).collect();
@@ -427,7 +428,7 @@ pub fn organizations(snapshot: &Snapshot) -> Vec<Organization> {
 
 /// The organisation id of a centre.
 pub fn organisation_of(c: &Centre) -> String {
-    organisation_id(organisation_name(c))
+    organisation_id(c.organisation_or_hospital())
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -104,6 +104,16 @@ impl NearestAnswer {
     }
 }
 
+impl NearestAnswer {
+    /// The results' centres with their distances in km and miles (as a map draws them).
+    pub fn centres_by_distance(&self) -> Vec<(&CentreView, f64, f64)> {
+        self.results
+            .iter()
+            .map(|r| (&r.centre, r.distance_km, r.distance_miles))
+            .collect()
+    }
+}
+
 /// `GET /api/v1/geocode`: what the service understood a location to be.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GeocodeAnswer {

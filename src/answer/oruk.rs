@@ -174,16 +174,8 @@ impl<T> Page<T> {
     }
 }
 
-fn organisation_name(c: &Centre) -> &str {
-    if c.organisation.is_empty() {
-        &c.hospital
-    } else {
-        &c.organisation
-    }
-}
-
 pub fn organization(c: &Centre) -> Organization {
-    let name = organisation_name(c).to_string();
+    let name = c.organisation_or_hospital().to_string();
     Organization {
         id: uuid("organization", &name),
         description: format!("{name}, which runs {} in {}", c.hospital, c.town),

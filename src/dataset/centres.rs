@@ -34,6 +34,15 @@ pub struct Centre {
 }
 
 impl Centre {
+    /// The organisation that runs the centre, or its hospital when the row names none.
+    pub fn organisation_or_hospital(&self) -> &str {
+        if self.organisation.is_empty() {
+            &self.hospital
+        } else {
+            &self.organisation
+        }
+    }
+
     /// A bare centre at a point, numbered `n`: for benchmarks and property tests of the spatial
     /// index, never for data. Even numbers are TYA units, odd numbers cancer centres.
     #[doc(hidden)]

@@ -318,12 +318,12 @@ pub async fn nearest(state: State, query: Query<NearestQuery>) -> Result<HttpRes
             .place
             .as_ref()
             .map_or_else(|| answer.location.query.clone(), |p| p.name.clone());
-        let results: Vec<(&crate::answer::views::CentreView, f64, f64)> = answer
-            .results
-            .iter()
-            .map(|r| (&r.centre, r.distance_km, r.distance_miles))
-            .collect();
-        let drawn = crate::answer::map::results_map(what, &answer.location, &results, &place);
+        let drawn = crate::answer::map::results_map(
+            what,
+            &answer.location,
+            &answer.centres_by_distance(),
+            &place,
+        );
         return Ok(HttpResponse::Ok()
             .content_type("image/svg+xml; charset=utf-8")
             .body(drawn));

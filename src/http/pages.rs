@@ -156,12 +156,12 @@ impl SearchPage {
         };
         let heading = self.heading();
         let place = heading.split(" near ").nth(1).unwrap_or_default();
-        let results: Vec<(&CentreView, f64, f64)> = answer
-            .results
-            .iter()
-            .map(|r| (&r.centre, r.distance_km, r.distance_miles))
-            .collect();
-        Some(map::results_map(what, &answer.location, &results, place))
+        Some(map::results_map(
+            what,
+            &answer.location,
+            &answer.centres_by_distance(),
+            place,
+        ))
     }
 
     fn error_for(&self, field: &str) -> Option<&str> {

@@ -12,7 +12,7 @@ use crate::db::rows::GeocodeCacheRow;
 use crate::db::{Database, DbError, Storage};
 use crate::domain::coordinates::point_text;
 use crate::domain::{Coordinates, Nation, PostcodeQuery, Territory, Vocabulary};
-use crate::index::gazetteer::Found;
+use crate::index::gazetteer::{name_key, Found};
 use crate::index::Snapshot;
 use crate::with_connection;
 use postcodes_io::{Answer, PostcodesIo};
@@ -650,7 +650,7 @@ impl Ask<'_> {
     fn cache_key(&self) -> String {
         match self {
             Ask::Postcode(k) | Ask::Outcode(k) => (*k).to_string(),
-            Ask::Place(name) => format!("place:{}", crate::index::gazetteer::name_key(name)),
+            Ask::Place(name) => format!("place:{}", name_key(name)),
         }
     }
 
@@ -928,26 +928,10 @@ async fn lookup_stored(
     .map_err(|e| DbError::Corrupt(e.to_string()))?
 }
 
-/// Normalise a place name for matching: lowercase letters and digits, single spaces.
-fn place_key(raw: &str) -> String {
-    raw.chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// A place by name: the gazetteer first, then a postcode area named after it, then the
 /// towns of the centres we list.
 fn locate_place(snapshot: &Snapshot, text: &str) -> Result<Location, GeocodeError> {
-    let key = place_key(text);
+    let key = name_key(text);
     let shown: String = text.trim().chars().take(40).collect();
     if key.is_empty() {
         return Err(GeocodeError::UnknownPlace {
@@ -963,7 +947,7 @@ fn locate_place(snapshot: &Snapshot, text: &str) -> Result<Location, GeocodeErro
         } => return Ok(place_location(chosen, alternatives, unmatched_qualifier)),
         places::Lookup::Unknown { suggestions } => suggestions,
     };
-    if let Some(area) = snapshot.areas.values().find(|a| place_key(&a.name) == key) {
+    if let Some(area) = snapshot.areas.values().find(|a| name_key(&a.name) == key) {
         return Ok(Location {
             lat: area.centroid.lat(),
             lon: area.centroid.lon(),
@@ -985,7 +969,7 @@ fn locate_place(snapshot: &Snapshot, text: &str) -> Result<Location, GeocodeErro
     let in_town: Vec<_> = snapshot
         .centres()
         .iter()
-        .filter(|c| place_key(&c.town) == key)
+        .filter(|c| name_key(&c.town) == key)
         .collect();
     if let Some(first) = in_town.first() {
         let n = in_town.len() as f64;

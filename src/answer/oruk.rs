@@ -307,9 +307,10 @@ pub fn full(c: &Centre, last_modified: &str) -> ServiceFull {
         })
         .into_iter()
         .collect();
+    let terms = taxonomy_terms();
     let attributes = term_codes(c)
         .into_iter()
-        .filter_map(|code| taxonomy_terms().into_iter().find(|t| t.term == code))
+        .filter_map(|code| terms.iter().find(|t| t.term == code).cloned())
         .map(|t| Attribute {
             id: uuid("attribute", &format!("{}:{}", c.id, t.term)),
             link_id: summary.id.clone(),

@@ -8,6 +8,8 @@ use std::path::Path;
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     println!("cargo:rerun-if-changed=data");
+    // The translation catalogue is read by a macro (src/i18n.rs) at build time.
+    println!("cargo:rerun-if-changed=locales");
     let mut files: Vec<_> = std::fs::read_dir("data")
         .expect("the data folder")
         .map(|e| e.expect("a data file").path())

@@ -60,12 +60,12 @@ pub fn registry_for(
         .and_then(|n| RegistryView::of(snapshot, n, q))
 }
 
-pub fn registry_note(location: &Location) -> Option<&'static str> {
+pub fn registry_note(location: &Location) -> Option<String> {
     match (location.nation, location.territory) {
-        (None, Some(Territory::CrownDependency)) => Some(
-            "This postcode is in a Crown Dependency (Guernsey, Jersey or the Isle of Man), which is not part of the UK. Its health service is its own, and no UK nation's cancer registry in our data covers it; results show the nearest UK centres.",
-        ),
-        (None, _) => Some("The nation of this location is not known, so no registry is shown; each result carries the registry of its own nation."),
+        (None, Some(Territory::CrownDependency)) => {
+            Some(crate::tr!("registry-note-crown-dependency"))
+        }
+        (None, _) => Some(crate::tr!("registry-note-nation-unknown")),
         _ => None,
     }
 }

@@ -517,7 +517,7 @@ pub fn render_referral(a: &ReferralAnswer) -> String {
     for note in &a.notes {
         let _ = writeln!(out, "\nNote: {note}");
     }
-    match (&a.registry, a.registry_note) {
+    match (&a.registry, a.registry_note.as_deref()) {
         (Some(r), _) => {
             let _ = writeln!(out, "\nCancer registry: {} ({})", r.name, r.url);
             render_figures(&mut out, r);
@@ -625,7 +625,7 @@ pub fn render_answer(a: &NearestAnswer) -> String {
             .collect();
         let _ = writeln!(out, "  Other places of this name: {}", others.join("; "));
     }
-    match (&a.registry, a.registry_note) {
+    match (&a.registry, a.registry_note.as_deref()) {
         (Some(r), _) => {
             let _ = writeln!(
                 out,

@@ -17,6 +17,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::db::{DbError, Storage};
+use crate::domain::Vocabulary;
+use crate::i18n::Review;
 use table::{read_records, Column, Header, Row, RowError};
 
 pub use centres::{parse_unit_website as check_unit_website, Centre};
@@ -114,6 +116,51 @@ pub fn parse_file<D: Dataset>(bytes: &[u8]) -> Result<Vec<D>, Vec<RowError>> {
         errors.sort_by_key(|e| (e.line, e.column));
         Err(errors)
     }
+}
+
+// ---- Welsh text -------------------------------------------------------------------------
+
+/// A row's Welsh columns (`<column>_cy`) as given, and the row's `welsh_review`.
+///
+/// `pairs` names each English column with whether its Welsh is required once the row has Welsh.
+/// A row has Welsh or not: a row marked `welsh_review` must have every required Welsh column, a
+/// row with Welsh must say whether it is reviewed, and a Welsh cell needs its English cell.
+pub fn welsh_columns(
+    row: &mut Row<'_>,
+    pairs: &[(&str, bool)],
+) -> Option<(Vec<String>, Option<Review>)> {
+    let review = row.optional("welsh_review", Review::parse);
+    let texts: Vec<String> = pairs
+        .iter()
+        .map(|(english, _)| row.text(&format!("{english}_cy")))
+        .collect();
+    let review = review?;
+    let any = texts.iter().any(|t| !t.is_empty());
+    let mut ok = true;
+    for ((english, required), welsh) in pairs.iter().zip(&texts) {
+        let column = format!("{english}_cy");
+        if welsh.is_empty() && *required && (any || review.is_some()) {
+            row.error(
+                &column,
+                format!("is empty; a row with Welsh text must have its Welsh {english}"),
+            );
+            ok = false;
+        } else if !welsh.is_empty() && row.text(english).is_empty() {
+            row.error(
+                &column,
+                format!("has Welsh text but {english} is empty; give the English too"),
+            );
+            ok = false;
+        }
+    }
+    if any && review.is_none() {
+        row.error(
+            "welsh_review",
+            "is empty; a row with Welsh text must say reviewed or not_reviewed (by a Welsh-speaking clinician)",
+        );
+        ok = false;
+    }
+    ok.then_some((texts, review))
 }
 
 // ---- cell parsers shared by the datasets -------------------------------------------------
@@ -283,6 +330,16 @@ impl Provenance {
 }
 
 /// Turn a stored vocabulary value back into its type.
+/// A stored `welsh_review` ("" when the row has no Welsh).
+pub(crate) fn stored_review(raw: &str) -> Result<Option<Review>, DbError> {
+    (!raw.is_empty()).then(|| stored(raw)).transpose()
+}
+
+/// `welsh_review` as stored.
+pub(crate) fn review_text(review: Option<Review>) -> String {
+    review.map(|r| r.as_str().to_string()).unwrap_or_default()
+}
+
 pub(crate) fn stored<T>(raw: &str) -> Result<T, DbError>
 where
     T: std::str::FromStr,

@@ -33,11 +33,11 @@ pub trait Vocabulary: Sized + Copy + 'static + strum::VariantArray + Into<&'stat
             .copied()
             .find(|v| v.as_str() == wanted)
             .ok_or_else(|| {
-                format!(
-                    "unknown {} '{}'; allowed: {}",
-                    Self::WHAT,
-                    raw.trim(),
-                    Self::allowed()
+                crate::tr!(
+                    "error-vocabulary",
+                    what = Self::WHAT,
+                    value = raw.trim(),
+                    allowed = Self::allowed()
                 )
             })
     }

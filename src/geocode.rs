@@ -235,7 +235,9 @@ impl Location {
 }
 
 /// Said of a point whose nation comes from the postcode areas around it.
-pub const POINT_NATION_NOTE: &str = "the nation is that of every postcode area around this point; search by postcode to be sure close to a border";
+pub fn point_nation_note() -> String {
+    crate::tr!("note-point-nation")
+}
 
 /// What the caller asked about.
 #[derive(Debug, Clone)]
@@ -254,10 +256,7 @@ pub enum GeocodeError {
         message: String,
         fallback: Option<Box<Location>>,
     },
-    #[error(
-        "we can't find a place called '{text}'{}; try a postcode, an outcode such as LS9, or a town",
-        did_you_mean(suggestions)
-    )]
+    #[error("{}", crate::tr!("error-unknown-place", place = text.as_str(), did_you_mean = did_you_mean(suggestions)))]
     UnknownPlace {
         text: String,
         /// Places spelt nearly like the text.
@@ -272,7 +271,10 @@ fn did_you_mean(suggestions: &[PlaceSummary]) -> String {
         return String::new();
     }
     let names: Vec<String> = suggestions.iter().map(describe_place).collect();
-    format!(" (did you mean {}?)", names.join(" or "))
+    crate::tr!(
+        "did-you-mean-list",
+        places = names.join(&crate::tr!("or-separator"))
+    )
 }
 
 /// A place as a reader tells it from others of its name: "Newport, Isle of Wight".
@@ -343,9 +345,10 @@ impl Geocoder {
         let area_code = q.area().to_string();
         let Some(area) = snapshot.areas.get(&area_code) else {
             return Err(GeocodeError::UnknownPostcode {
-                message: format!(
-                    "we can't find the postcode '{}': '{area_code}' is not a UK postcode area. Check it and try again",
-                    display(&q)
+                message: crate::tr!(
+                    "error-postcode-area-unknown",
+                    postcode = display(&q),
+                    area = area_code.as_str()
                 ),
                 fallback: None,
             });
@@ -440,21 +443,16 @@ impl Geocoder {
                         place: None,
                         alternatives: Vec::new(),
                         near: None,
-                        note: Some(format!(
-                            "this postcode is no longer in use{}; its last known location is shown",
-                            year.map(|y| format!(" (since {y})")).unwrap_or_default()
-                        )),
+                        note: Some(crate::tr!("note-terminated-shown", since = since(year))),
                     });
                 }
                 Some(Answer::Terminated { year, .. }) => {
-                    let said = format!(
-                        "this postcode is no longer in use{} and has no last known location",
-                        year.map(|y| format!(" (since {y})")).unwrap_or_default()
-                    );
+                    let said = crate::tr!("note-terminated-unlocated", since = since(year));
                     let mut found = shipped.clone().unwrap_or_else(|| {
-                        area_location(format!(
-                            "the centre of the {} postcode area ({}); approximate",
-                            area_code, area.name
+                        area_location(crate::tr!(
+                            "note-area-centre-approximate",
+                            area = area_code.as_str(),
+                            name = area.name.as_str()
                         ))
                     });
                     found.terminated = Some(true);
@@ -462,31 +460,34 @@ impl Geocoder {
                 }
                 Some(Answer::Unlocated { territory: known }) => {
                     let known = known.as_deref().and_then(|t| Territory::parse(t).ok());
-                    let said = "the online geocoder knows this postcode but has no position for it";
+                    let said = crate::tr!("note-unlocated");
                     let mut found = shipped.clone().unwrap_or_else(|| {
-                        area_location(format!(
-                            "the centre of the {} postcode area ({}) is used",
-                            area_code, area.name
+                        area_location(crate::tr!(
+                            "note-area-centre-used",
+                            area = area_code.as_str(),
+                            name = area.name.as_str()
                         ))
                     });
                     if let Some(t) = known {
                         found.territory = Some(t);
                         found.nation = t.nation();
                     }
-                    return Ok(found.with_note_first(said));
+                    return Ok(found.with_note_first(&said));
                 }
                 Some(Answer::NotFound | Answer::Place { .. }) => {
                     let fallback = shipped.clone().unwrap_or_else(|| {
-                        area_location(format!(
-                            "the centre of the {} postcode area ({}); approximate",
-                            area_code, area.name
+                        area_location(crate::tr!(
+                            "note-area-centre-approximate",
+                            area = area_code.as_str(),
+                            name = area.name.as_str()
                         ))
                     });
                     return Err(GeocodeError::UnknownPostcode {
-                        message: format!(
-                            "we can't find the postcode '{}'. Check it and try again, or search by the area {area_code} ({}) instead",
-                            display(&q),
-                            area.name
+                        message: crate::tr!(
+                            "error-postcode-unknown-try-area",
+                            postcode = display(&q),
+                            area = area_code.as_str(),
+                            name = area.name.as_str()
                         ),
                         fallback: Some(Box::new(fallback)),
                     });
@@ -496,7 +497,7 @@ impl Geocoder {
         }
         let said_unavailable = |l: Location| {
             if unavailable {
-                l.with_note_first(ONLINE_UNAVAILABLE)
+                l.with_note_first(&online_unavailable())
             } else {
                 l
             }
@@ -504,23 +505,25 @@ impl Geocoder {
         if let Some(found) = shipped {
             return Ok(said_unavailable(found));
         }
-        let mut note = format!(
-            "located only to the {} postcode area ({}), so distances are approximate (within about 20-40 km)",
-            area_code, area.name
+        let mut note = crate::tr!(
+            "note-area-only",
+            area = area_code.as_str(),
+            name = area.name.as_str()
         );
         if let Some(d) = q.outcode().and_then(|o| snapshot.districts.get(o)) {
             if d.non_geographic {
-                note = format!(
-                    "{} is a non-geographic postcode district (PO boxes and large organisations), so it has no place of its own; {note}",
-                    d.outcode
+                note = crate::tr!(
+                    "note-non-geographic-area",
+                    outcode = d.outcode.as_str(),
+                    note = note
                 );
             }
         }
         if !area.also_in.is_empty() {
-            let others: Vec<&str> = area.also_in.iter().map(|n| n.display_name()).collect();
-            note.push_str(&format!(
-                "; this area also has postcodes in {}, so the nation shown is the area's main one",
-                others.join(" and ")
+            let others: Vec<String> = area.also_in.iter().map(|n| n.display_name()).collect();
+            note.push_str(&crate::tr!(
+                "note-area-also-in",
+                nations = others.join(&crate::tr!("and-separator"))
             ));
         }
         Ok(said_unavailable(area_location(note)))
@@ -634,8 +637,9 @@ impl Geocoder {
 }
 
 /// Said when the online geocoder was asked and could not answer.
-pub const ONLINE_UNAVAILABLE: &str =
-    "the online geocoder was unavailable, so the location is approximate";
+pub fn online_unavailable() -> String {
+    crate::tr!("note-online-unavailable")
+}
 
 /// What the online geocoder is asked.
 #[derive(Debug, Clone, Copy)]
@@ -732,7 +736,7 @@ impl Location {
             place: None,
             alternatives: Vec::new(),
             near,
-            note: territory.map(|_| POINT_NATION_NOTE.to_string()),
+            note: territory.map(|_| point_nation_note()),
         }
     }
 
@@ -779,9 +783,7 @@ fn postcode_location(
         place: None,
         alternatives: Vec::new(),
         near: None,
-        note: terminated.then(|| {
-            "this postcode is no longer in use; its last known location is shown".to_string()
-        }),
+        note: terminated.then(|| crate::tr!("note-terminated-shown", since = "")),
     }
 }
 
@@ -804,41 +806,41 @@ fn district_location(
         place: None,
         alternatives: Vec::new(),
         near: None,
-        note: matches!(q, PostcodeQuery::Full(_)).then(|| {
-            format!("this postcode is not in the postcode table; the centre of the {outcode} district is used")
-        }),
+        note: matches!(q, PostcodeQuery::Full(_))
+            .then(|| crate::tr!("note-not-in-table", outcode = outcode)),
     }
 }
 
 /// How far a postcode typically lies from the centre of its district, as measured on real
 /// postcodes (docs/PERFORMANCE.md, "Offline geocoding").
-pub const DISTRICT_TYPICAL_ERROR: &str =
-    "typically within about 2 km in a town, more in the country";
+pub fn district_typical_error() -> String {
+    crate::tr!("note-district-typical-error")
+}
 
 /// A postcode, sector or outcode located by the shipped centre of its district; `None` for a
 /// non-geographic district without a position.
 fn shipped_district_location(q: &PostcodeQuery, d: &District) -> Option<Location> {
     let centroid = d.centroid?;
     let note = match q {
-        PostcodeQuery::Full(_) => Some(format!(
-            "located to the centre of the {} postcode district{}, as the postcode itself is not in our tables; {DISTRICT_TYPICAL_ERROR}",
-            d.outcode,
-            town_in_brackets(&d.town)
+        PostcodeQuery::Full(_) => Some(crate::tr!(
+            "note-district-for-postcode",
+            outcode = d.outcode.as_str(),
+            town = town_in_brackets(&d.town),
+            error = district_typical_error()
         )),
-        PostcodeQuery::Sector { .. } => Some(format!(
-            "located to the centre of the {} postcode district{}",
-            d.outcode,
-            town_in_brackets(&d.town)
+        PostcodeQuery::Sector { .. } => Some(crate::tr!(
+            "note-district-for-sector",
+            outcode = d.outcode.as_str(),
+            town = town_in_brackets(&d.town)
         )),
         _ => None,
     };
     let note = match (note, d.non_geographic) {
         (Some(n), true) => Some(format!(
-            "{n}; it is a non-geographic district (PO boxes and large organisations)"
+            "{n}; {}",
+            crate::tr!("note-non-geographic-district")
         )),
-        (None, true) => {
-            Some("a non-geographic district (PO boxes and large organisations)".to_string())
-        }
+        (None, true) => Some(crate::tr!("note-non-geographic-district")),
         (n, false) => n,
     };
     Some(Location {
@@ -855,6 +857,12 @@ fn shipped_district_location(q: &PostcodeQuery, d: &District) -> Option<Location
         near: None,
         note,
     })
+}
+
+/// " (since 2019)" for a terminated postcode's year, when known.
+fn since(year: Option<i32>) -> String {
+    year.map(|y| crate::tr!("since-year", year = y.to_string()))
+        .unwrap_or_default()
 }
 
 fn town_in_brackets(town: &str) -> String {
@@ -896,32 +904,36 @@ async fn lookup_stored(
     }
     let q = q.clone();
     let db = db.clone();
+    // The notes are written in the request's language, on the blocking thread too.
+    let lang = crate::i18n::current();
     tokio::task::spawn_blocking(move || -> Result<Option<Location>, DbError> {
         let mut conn = db.get()?;
-        with_connection!(&mut conn, |c| {
-            if let PostcodeQuery::Full(pc) = &q {
-                if let Some(row) = c.find_postcode(pc.as_str())? {
-                    return Ok(Some(postcode_location(
-                        pc.as_str(),
-                        row.lat,
-                        row.lon,
-                        territory_of(row.nation.as_deref()),
-                        row.terminated,
-                    )));
+        crate::i18n::sync_scope(lang, || {
+            with_connection!(&mut conn, |c| {
+                if let PostcodeQuery::Full(pc) = &q {
+                    if let Some(row) = c.find_postcode(pc.as_str())? {
+                        return Ok(Some(postcode_location(
+                            pc.as_str(),
+                            row.lat,
+                            row.lon,
+                            territory_of(row.nation.as_deref()),
+                            row.terminated,
+                        )));
+                    }
                 }
-            }
-            if let Some(outcode) = q.outcode() {
-                if let Some(row) = c.find_district(outcode)? {
-                    return Ok(Some(district_location(
-                        &q,
-                        outcode,
-                        row.lat,
-                        row.lon,
-                        territory_of(row.nation.as_deref()),
-                    )));
+                if let Some(outcode) = q.outcode() {
+                    if let Some(row) = c.find_district(outcode)? {
+                        return Ok(Some(district_location(
+                            &q,
+                            outcode,
+                            row.lat,
+                            row.lon,
+                            territory_of(row.nation.as_deref()),
+                        )));
+                    }
                 }
-            }
-            Ok(None)
+                Ok(None)
+            })
         })
     })
     .await
@@ -960,9 +972,10 @@ fn locate_place(snapshot: &Snapshot, text: &str) -> Result<Location, GeocodeErro
             place: None,
             alternatives: Vec::new(),
             near: None,
-            note: Some(format!(
-                "the centre of the {} postcode area ({}); approximate",
-                area.area, area.name
+            note: Some(crate::tr!(
+                "note-area-centre-approximate",
+                area = area.area.as_str(),
+                name = area.name.as_str()
             )),
         });
     }
@@ -987,9 +1000,9 @@ fn locate_place(snapshot: &Snapshot, text: &str) -> Result<Location, GeocodeErro
             place: None,
             alternatives: Vec::new(),
             near: None,
-            note: Some(format!(
-                "the middle of the centres we list in {}",
-                first.town
+            note: Some(crate::tr!(
+                "note-centres-middle",
+                town = first.town.as_str()
             )),
         });
     }
@@ -1010,16 +1023,17 @@ fn place_location(
     let mut notes = Vec::new();
     if let Some(q) = unmatched_qualifier {
         let q: String = q.chars().take(40).collect();
-        notes.push(format!(
-            "we don't know a {} in '{q}', so the largest place of that name is shown",
-            place.name
+        notes.push(crate::tr!(
+            "note-qualifier-unmatched",
+            place = place.name.as_str(),
+            qualifier = q
         ));
     }
     if !alternatives.is_empty() {
-        notes.push(format!(
-            "there is more than one place called {}: this is {}; the others are listed in alternatives",
-            chosen.name,
-            describe_place(&summary)
+        notes.push(crate::tr!(
+            "note-ambiguous-place",
+            name = chosen.name,
+            place = describe_place(&summary)
         ));
     }
     Location {

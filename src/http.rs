@@ -10,6 +10,7 @@ mod compression;
 pub mod error;
 mod fhir;
 mod hardening;
+mod language;
 pub(crate) mod nearest;
 pub mod openapi;
 mod oruk;
@@ -76,13 +77,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(openapi::openapi_json)
         .service(openapi::docs_redirect)
         .service(openapi::swagger_ui())
-        .service(pages::index)
-        .service(pages::search)
-        .service(pages::centre)
-        .service(pages::treatment)
-        .service(pages::topic)
-        .service(pages::registries)
-        .service(pages::referral)
+        .configure(pages::routes)
+        // The same pages in Welsh.
+        .service(web::resource("/cy").get(pages::welsh_home))
+        .service(web::scope("/cy").configure(pages::routes))
         .service(pages::site_css)
         .service(pages::site_js)
         .service(pages::favicon_svg)
@@ -145,6 +143,7 @@ impl Application {
                     limiting,
                     actix_governor::Governor::new(&limiter),
                 ))
+                .wrap(middleware::from_fn(language::language))
                 .wrap(middleware::from_fn(track))
                 .wrap(hardening::cors())
                 .wrap(hardening::security_headers())
@@ -197,11 +196,14 @@ async fn not_found(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if wants_html && !req.path().starts_with("/api/") {
-        return Ok(pages::not_found_page(state.directory.snapshot().version));
+        return Ok(pages::not_found_page(
+            &req,
+            state.directory.snapshot().version,
+        ));
     }
-    Err(error::ApiError::NotFound(format!(
-        "there is nothing at {}; see /docs for the API",
-        params::shorten(req.path())
+    Err(error::ApiError::NotFound(crate::tr!(
+        "error-nothing-here",
+        path = params::shorten(req.path())
     )))
 }
 

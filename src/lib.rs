@@ -16,6 +16,7 @@ pub mod export;
 pub mod fuzzing;
 pub mod geocode;
 pub mod http;
+pub mod i18n;
 pub mod import;
 pub mod index;
 pub mod metrics;

@@ -12,9 +12,11 @@
   var button = document.getElementById('use-location');
   if (!wrapper || !button || !navigator.geolocation) return;
   wrapper.hidden = false;
+  // The words come from the page, in its language.
+  var label = button.textContent;
   button.addEventListener('click', function () {
     button.disabled = true;
-    button.textContent = 'Finding your location…';
+    button.textContent = button.getAttribute('data-finding');
     navigator.geolocation.getCurrentPosition(function (pos) {
       document.getElementById('lat').value = pos.coords.latitude.toFixed(5);
       document.getElementById('lon').value = pos.coords.longitude.toFixed(5);
@@ -22,9 +24,9 @@
       button.form.submit();
     }, function () {
       button.disabled = false;
-      button.textContent = 'Use my location';
+      button.textContent = label;
       var hint = document.getElementById('q-hint');
-      if (hint) hint.textContent = 'We could not get your location. Enter a postcode, town or city instead.';
+      if (hint) hint.textContent = button.getAttribute('data-failed');
     }, { timeout: 10000, maximumAge: 600000 });
   });
 })();
@@ -55,7 +57,9 @@
           list.textContent = '';
           answer.places.forEach(function (p) {
             var option = document.createElement('option');
-            option.value = p.county && p.county !== p.name ? p.name + ', ' + p.county : p.name;
+            // The name as typed when it is one of the place's other names (Wrecsam).
+            var name = p.matched_name || p.name;
+            option.value = p.county && p.county !== p.name ? name + ', ' + p.county : name;
             list.appendChild(option);
           });
         })

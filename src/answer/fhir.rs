@@ -375,7 +375,7 @@ pub fn healthcare_service(c: &Centre) -> HealthcareService {
     type_.extend(
         c.services
             .iter()
-            .map(|s| CodeableConcept::coded(SERVICE_SYSTEM, s.as_str(), s.plain_words())),
+            .map(|s| CodeableConcept::coded(SERVICE_SYSTEM, s.as_str(), &s.plain_words())),
     );
     HealthcareService {
         resource_type: "HealthcareService",

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::dataset::{Cancer, Measure, RegistryStat, Sex};
-use crate::domain::{Nation, Vocabulary};
+use crate::domain::Nation;
 use crate::index::Snapshot;
 
 /// What a question is about, for choosing figures.
@@ -90,19 +90,20 @@ pub fn describe(f: &FigureView) -> String {
         format!("{:.1}", f.value)
     };
     let what = match f.measure {
-        Measure::NewCasesPerYear => "new diagnoses a year",
-        Measure::NewCasesPerDay => "new diagnoses a day",
-        Measure::DeathsPerYear => "deaths a year",
-        Measure::RatePer100k => "new diagnoses a year per 100,000 people",
+        Measure::NewCasesPerYear => crate::tr!("measure-new-cases-per-year"),
+        Measure::NewCasesPerDay => crate::tr!("measure-new-cases-per-day"),
+        Measure::DeathsPerYear => crate::tr!("measure-deaths-per-year"),
+        Measure::RatePer100k => crate::tr!("measure-rate-per-100k"),
     };
     let ages = if f.age_band == "all_ages" {
-        "all ages".to_string()
+        crate::tr!("figure-all-ages")
     } else {
-        format!("ages {}", f.age_band)
+        crate::tr!("figure-ages", band = f.age_band.as_str())
     };
     let sex = match f.sex {
         Sex::All => String::new(),
-        other => format!(", {}", other.as_str()),
+        Sex::Male => format!(", {}", crate::tr!("sex-male")),
+        Sex::Female => format!(", {}", crate::tr!("sex-female")),
     };
     format!(
         "{value} {what} ({}, {ages}{sex}, {})",
@@ -150,12 +151,12 @@ pub fn list(
         .collect()
 }
 
-fn cancer_plain(c: Cancer) -> &'static str {
+fn cancer_plain(c: Cancer) -> String {
     match c {
-        Cancer::AllCancers => "all cancers",
-        Cancer::AllCancersExclNmsc => "all cancers except non-melanoma skin cancer",
-        Cancer::AcuteLymphoblasticLeukaemia => "acute lymphoblastic leukaemia",
-        Cancer::Leukaemia => "leukaemia",
+        Cancer::AllCancers => crate::tr!("cancer-all"),
+        Cancer::AllCancersExclNmsc => crate::tr!("cancer-all-excl-nmsc"),
+        Cancer::AcuteLymphoblasticLeukaemia => crate::tr!("cancer-all-leukaemia"),
+        Cancer::Leukaemia => crate::tr!("cancer-leukaemia"),
     }
 }
 
@@ -178,18 +179,18 @@ pub fn figures_for(
     });
     match all {
         Some(s) => figures.push(FigureView::new(Some("all_cancers"), s)),
-        None => missing.push(format!(
-            "We have no published figure for all cancers in {}.",
-            nation.display_name()
+        None => missing.push(crate::tr!(
+            "figure-missing-all",
+            nation = nation.display_name()
         )),
     }
     if let Some(cancer) = q.cancer.filter(|c| !matches!(c, Cancer::AllCancers)) {
         match latest(stats, nation, |s| s.cancer == cancer) {
             Some(s) => figures.push(FigureView::new(Some("condition"), s)),
-            None => missing.push(format!(
-                "We have no published figure for {} in {}.",
-                cancer_plain(cancer),
-                nation.display_name()
+            None => missing.push(crate::tr!(
+                "figure-missing-cancer",
+                cancer = cancer_plain(cancer),
+                nation = nation.display_name()
             )),
         }
     }
@@ -204,9 +205,10 @@ pub fn figures_for(
         });
         match found {
             Some(s) => figures.push(FigureView::new(Some("age_band"), s)),
-            None => missing.push(format!(
-                "We have no published figure for people aged {age} in {}.",
-                nation.display_name()
+            None => missing.push(crate::tr!(
+                "figure-missing-age",
+                age = age,
+                nation = nation.display_name()
             )),
         }
     }

@@ -279,12 +279,14 @@ pub fn results_map(
 ) -> String {
     let farthest = results.iter().map(|r| r.1).fold(0.0, f64::max);
     let title = if results.is_empty() {
-        format!("Map: {place}")
+        crate::tr!("map-title-place", place = place)
     } else {
-        format!(
-            "Map: {} {what} within {:.0} km of {place}",
-            results.len(),
-            farthest.ceil()
+        crate::tr!(
+            "map-title-results",
+            count = results.len(),
+            what = what,
+            km = farthest.ceil(),
+            place = place
         )
     };
     let markers = results
@@ -295,11 +297,11 @@ pub fn results_map(
                 number: i + 1,
                 at: Coordinates::new(centre.lat, centre.lon).ok()?,
                 label: format!(
-                    "{}. {}, {}: {:.1} miles",
+                    "{}. {}, {}: {}",
                     i + 1,
                     centre.hospital,
                     centre.name,
-                    miles
+                    crate::i18n::miles(*miles)
                 ),
                 href: format!("#result-{}", i + 1),
             })

@@ -48,7 +48,7 @@ pub struct NearestAnswer {
     pub message: Option<String>,
     pub treatment: Vec<TopicSummaryView>,
     pub registry: Option<RegistryView>,
-    pub registry_note: Option<&'static str>,
+    pub registry_note: Option<String>,
     pub dataset: DatasetView,
 }
 
@@ -85,12 +85,12 @@ impl NearestAnswer {
             })
             .collect();
         let message = results.is_empty().then(|| match filters.max_km {
-            Some(m) => format!(
-                "No centres match within {} km ({:.0} miles). Try a larger distance or fewer filters.",
-                format!("{m:.1}").trim_end_matches(".0"),
-                km_to_miles(m)
+            Some(m) => crate::tr!(
+                "nearest-none-within",
+                km = format!("{m:.1}").trim_end_matches(".0").to_string(),
+                miles = format!("{:.0}", km_to_miles(m))
             ),
-            None => "No centres match these filters. Try fewer filters.".to_string(),
+            None => crate::tr!("nearest-none"),
         });
         Self {
             treatment: topics_for(snapshot, &offered),
@@ -119,7 +119,7 @@ impl NearestAnswer {
 pub struct GeocodeAnswer {
     pub location: Location,
     pub registry: Option<RegistryView>,
-    pub registry_note: Option<&'static str>,
+    pub registry_note: Option<String>,
     /// For a point (`lat` and `lon`): the nearest postcode, district and place.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse: Option<Reverse>,

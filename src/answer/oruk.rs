@@ -200,7 +200,7 @@ pub fn taxonomy_terms() -> Vec<TaxonomyTerm> {
     });
     let services = Service::ALL
         .iter()
-        .map(|s| term(s.as_str(), s.plain_words(), s.plain_words()));
+        .map(|s| term(s.as_str(), &s.plain_words(), &s.plain_words()));
     kinds.chain(services).collect()
 }
 
@@ -239,7 +239,7 @@ pub fn summary(c: &Centre, last_modified: &str) -> ServiceSummary {
         CentreKind::TyaUnit => "A unit for teenagers and young adults with cancer",
         CentreKind::CancerCentre => "A cancer centre",
     };
-    let offers: Vec<&str> = c.services.iter().map(|s| s.plain_words()).collect();
+    let offers: Vec<String> = c.services.iter().map(|s| s.plain_words()).collect();
     ServiceSummary {
         id: uuid("service", &c.id),
         organization_id: organization.id.clone(),

@@ -15,12 +15,13 @@ use super::{directions_url, distances, registry_for, registry_note, topics_for};
 use crate::dataset::{Cancer, Centre, ReferralRule, Setting};
 use crate::domain::{CentreKind, Nation, Service, Territory, TyaRole};
 use crate::geocode::{Location, Precision};
+use crate::i18n::{pick, Bilingual, Lang, Translation};
 use crate::index::{Hit, Snapshot};
 
-/// Said with every referral answer.
-pub const DISCLAIMER: &str = "This is guidance from published NHS service specifications and the \
-pages cited, not a clinical decision. The young person's hospital team decides where they are \
-treated, and local arrangements differ; check with the team before making a referral.";
+/// Said with every referral answer: guidance, not a clinical decision.
+pub fn disclaimer() -> String {
+    crate::tr!("referral-disclaimer")
+}
 
 /// The rule that applies.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -33,13 +34,19 @@ pub struct PathwayView {
     /// `childrens_ptc`, `tya_ptc`, `tya_ptc_or_designated_hospital` or `adult_cancer_centre`.
     pub setting: Setting,
     /// The setting in plain words.
-    pub setting_plain: &'static str,
+    pub setting_plain: String,
     pub rule: String,
     pub details: String,
     pub source: String,
     pub last_verified: String,
     /// Values of the rule not confirmed by its source (e.g. `age_min`).
     pub unverified: Vec<String>,
+    /// The language `rule` and `details` are in (English when Welsh was asked for and the rule
+    /// has no Welsh yet).
+    pub language: Lang,
+    /// For an answer in Welsh: whether the Welsh has been reviewed, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<Translation>,
 }
 
 impl From<&ReferralRule> for PathwayView {
@@ -51,8 +58,14 @@ impl From<&ReferralRule> for PathwayView {
             age_max: r.ages.max(),
             setting: r.setting,
             setting_plain: setting_plain(r.setting),
-            rule: r.rule.clone(),
-            details: r.details.clone(),
+            rule: pick(&r.rule, &r.welsh.rule).to_string(),
+            details: if r.welsh.rule.is_empty() {
+                r.details.clone()
+            } else {
+                pick(&r.details, &r.welsh.details).to_string()
+            },
+            language: r.welsh.language(),
+            translation: r.welsh.translation(),
             source: r.provenance.source.clone(),
             last_verified: r.provenance.last_verified_text(),
             unverified: r.provenance.unverified.clone(),
@@ -60,14 +73,12 @@ impl From<&ReferralRule> for PathwayView {
     }
 }
 
-fn setting_plain(s: Setting) -> &'static str {
+fn setting_plain(s: Setting) -> String {
     match s {
-        Setting::ChildrensPtc => "a children's cancer principal treatment centre",
-        Setting::TyaPtc => "a teenage and young adult principal treatment centre",
-        Setting::TyaPtcOrDesignatedHospital => {
-            "a teenage and young adult principal treatment centre or a TYA designated hospital, by choice"
-        }
-        Setting::AdultCancerCentre => "an adult cancer centre",
+        Setting::ChildrensPtc => crate::tr!("setting-childrens-ptc"),
+        Setting::TyaPtc => crate::tr!("setting-tya-ptc"),
+        Setting::TyaPtcOrDesignatedHospital => crate::tr!("setting-tya-ptc-or-designated"),
+        Setting::AdultCancerCentre => crate::tr!("setting-adult-cancer-centre"),
     }
 }
 
@@ -84,13 +95,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn plain(self) -> &'static str {
+    pub fn plain(self) -> String {
         match self {
-            Role::ChildrensPtc => "Children's principal treatment centre",
-            Role::TyaPtc => "TYA principal treatment centre",
-            Role::TyaDesignatedHospital => "TYA designated hospital",
-            Role::TyaUnit => "TYA unit (its formal role is not stated in our sources)",
-            Role::AdultCancerCentre => "Adult cancer centre",
+            Role::ChildrensPtc => crate::tr!("role-childrens-ptc"),
+            Role::TyaPtc => crate::tr!("role-tya-ptc"),
+            Role::TyaDesignatedHospital => crate::tr!("role-tya-designated"),
+            Role::TyaUnit => crate::tr!("role-tya-unit"),
+            Role::AdultCancerCentre => crate::tr!("role-adult-cancer-centre"),
         }
     }
 }
@@ -104,7 +115,7 @@ pub struct ReferralResult {
     /// OpenStreetMap directions, as in the nearest answer.
     pub directions_url: String,
     pub role: Role,
-    pub role_plain: &'static str,
+    pub role_plain: String,
     /// Present when the place is in another nation than the patient: its registry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registry: Option<RegistryView>,
@@ -147,10 +158,10 @@ pub struct ReferralAnswer {
     /// our data).
     pub notes: Vec<String>,
     /// Guidance, not a clinical decision.
-    pub disclaimer: &'static str,
+    pub disclaimer: String,
     pub treatment: Vec<TopicSummaryView>,
     pub registry: Option<RegistryView>,
-    pub registry_note: Option<&'static str>,
+    pub registry_note: Option<String>,
     pub dataset: DatasetView,
 }
 
@@ -196,10 +207,7 @@ impl ReferralAnswer {
         };
         let mut notes = Vec::new();
         if location.nation.is_some() && location.precision == Precision::Point {
-            notes.push(
-                "The nation was taken from the postcode areas around this point, which can be wrong close to a border; search by postcode to be sure."
-                    .to_string(),
-            );
+            notes.push(crate::tr!("referral-note-nation-from-areas"));
         } else if location.nation.is_none() && location.precision == Precision::Point {
             // Near a border the areas disagree; the rules still need a nation, so the nearest
             // area's is used, with the same caveat.
@@ -209,10 +217,7 @@ impl ReferralAnswer {
             {
                 location.territory = Some(t);
                 location.nation = t.nation();
-                notes.push(
-                    "The nation was taken from the nearest postcode area, which can be wrong close to a border; search by postcode to be sure."
-                        .to_string(),
-                );
+                notes.push(crate::tr!("referral-note-nation-from-nearest-area"));
             }
         }
         // The rules of the patient's nation; a Crown Dependency has none of its own in our data,
@@ -220,9 +225,7 @@ impl ReferralAnswer {
         let rule_nation = match (location.nation, location.territory) {
             (Some(n), _) => Some(n),
             (None, Some(Territory::CrownDependency)) => {
-                notes.push(
-                    "Guernsey, Jersey and the Isle of Man run their own health services; referrals to UK centres are arranged by the island's hospital team. The places below follow the pattern used in England.".to_string(),
-                );
+                notes.push(crate::tr!("referral-note-crown-dependency"));
                 Some(Nation::England)
             }
             (None, _) => None,
@@ -235,11 +238,12 @@ impl ReferralAnswer {
         });
         if rule.is_none() {
             notes.push(match rule_nation {
-                Some(n) => format!(
-                    "We have no referral rule for age {age} in {}.",
-                    n.display_name()
+                Some(n) => crate::tr!(
+                    "referral-note-no-rule",
+                    age = age,
+                    nation = n.display_name()
                 ),
-                None => "We could not tell which UK nation this is, so no referral rule applies; the nearest places that take this age are shown.".to_string(),
+                None => crate::tr!("referral-note-no-nation"),
             });
         }
         let mut results = Vec::new();
@@ -291,23 +295,22 @@ impl ReferralAnswer {
             if let Some(first) = results.first() {
                 if Some(first.centre.nation) != location.nation {
                     if let Some(n) = location.nation {
-                        notes.push(format!(
-                            "The nearest place that fits is in {}, not {}; services are organised by each nation, so ask the team which centre serves this area.",
-                            first.centre.nation.display_name(),
-                            n.display_name()
+                        notes.push(crate::tr!(
+                            "referral-note-other-nation",
+                            there = first.centre.nation.display_name(),
+                            here = n.display_name()
                         ));
                     }
                 }
             }
             if rule.setting == Setting::ChildrensPtc {
-                notes.push(
-                    "Part of a child's care can often be given at a shared care unit nearer home, agreed with the principal treatment centre.".to_string(),
-                );
+                notes.push(crate::tr!("referral-note-shared-care"));
             }
             if results.is_empty() {
-                notes.push(format!(
-                    "No place in our directory fits {} for age {age}.",
-                    setting_plain(rule.setting)
+                notes.push(crate::tr!(
+                    "referral-note-none-fits",
+                    setting = setting_plain(rule.setting),
+                    age = age
                 ));
             }
         } else {
@@ -344,7 +347,7 @@ impl ReferralAnswer {
             age,
             results,
             notes,
-            disclaimer: DISCLAIMER,
+            disclaimer: disclaimer(),
         }
     }
 }

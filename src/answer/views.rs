@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::figures::{figures_for, FigureQuery, FigureView};
 use crate::dataset::{Centre, FamilyInfo, Registry, Sourced, TreatmentTopic};
 use crate::domain::{CentreKind, Nation, Service, TyaRole, Vocabulary};
+use crate::i18n::{pick, Bilingual, Lang, Translation};
 use crate::index::Snapshot;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -26,8 +27,8 @@ pub struct CentreView {
     pub age_max: Option<u8>,
     pub tya_role: Option<TyaRole>,
     pub services: Vec<Service>,
-    /// The services in plain words, in the same order.
-    pub services_plain: Vec<&'static str>,
+    /// The services in plain words (in the language asked for), in the same order.
+    pub services_plain: Vec<String>,
     pub phone: String,
     pub website: String,
     pub teenage_cancer_trust_unit: Option<bool>,
@@ -110,7 +111,7 @@ impl From<&Centre> for CentreView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistryView {
     pub nation: Nation,
-    pub nation_name: &'static str,
+    pub nation_name: String,
     pub name: String,
     pub short_name: String,
     pub organisation: String,
@@ -124,6 +125,11 @@ pub struct RegistryView {
     pub figures: Vec<FigureView>,
     /// What was asked for that has no figure in our data.
     pub figures_missing: Vec<String>,
+    /// The language `name`, `publishes` and `about` are in.
+    pub language: Lang,
+    /// For an answer in Welsh: whether the Welsh has been reviewed, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<Translation>,
 }
 
 impl RegistryView {
@@ -135,12 +141,18 @@ impl RegistryView {
             figures_missing,
             nation: r.nation,
             nation_name: r.nation.display_name(),
-            name: r.name.clone(),
+            name: pick(&r.name, &r.welsh.name).to_string(),
             short_name: r.short_name.clone(),
             organisation: r.organisation.clone(),
             url: r.website.clone(),
-            publishes: r.publishes.clone(),
-            about: r.notes.clone(),
+            publishes: pick(&r.publishes, &r.welsh.publishes).to_string(),
+            about: if r.welsh.name.is_empty() {
+                r.notes.clone()
+            } else {
+                pick(&r.notes, &r.welsh.notes).to_string()
+            },
+            language: r.welsh.language(),
+            translation: r.welsh.translation(),
             source: r.provenance.source.clone(),
             last_verified: r.provenance.last_verified_text(),
         }
@@ -164,6 +176,11 @@ pub struct TopicSummaryView {
     pub summary: String,
     pub related_service: Option<&'static str>,
     pub source: String,
+    /// The language `title`, `summary` (and `body`) are in.
+    pub language: Lang,
+    /// For an answer in Welsh: whether the Welsh has been reviewed, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<Translation>,
 }
 
 impl From<&TreatmentTopic> for TopicSummaryView {
@@ -171,10 +188,12 @@ impl From<&TreatmentTopic> for TopicSummaryView {
         Self {
             slug: t.slug.clone(),
             condition: t.condition.clone(),
-            title: t.title.clone(),
-            summary: t.summary.clone(),
+            title: pick(&t.title, &t.welsh.title).to_string(),
+            summary: pick(&t.summary, &t.welsh.summary).to_string(),
             related_service: t.related_service.map(|s| s.as_str()),
             source: t.provenance.source.clone(),
+            language: t.welsh.language(),
+            translation: t.welsh.translation(),
         }
     }
 }
@@ -192,7 +211,7 @@ impl From<&TreatmentTopic> for TopicView {
     fn from(t: &TreatmentTopic) -> Self {
         Self {
             summary: TopicSummaryView::from(t),
-            body: t.body.clone(),
+            body: pick(&t.body, &t.welsh.body).to_string(),
             last_verified: t.provenance.last_verified_text(),
         }
     }

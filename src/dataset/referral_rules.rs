@@ -7,7 +7,8 @@ use crate::db::rows::ReferralRuleRow;
 use crate::db::{DbError, Storage};
 use crate::domain::{parse_age, vocabulary, AgeRange, Nation, Vocabulary};
 
-use super::{parse_id, stored, Dataset, Provenance};
+use super::{parse_id, review_text, stored, stored_review, welsh_columns, Dataset, Provenance};
+use crate::i18n::{Bilingual, Review};
 
 vocabulary! {
     /// The kind of place a rule sends a young person to.
@@ -28,7 +29,25 @@ pub struct ReferralRule {
     pub setting: Setting,
     pub rule: String,
     pub details: String,
+    pub welsh: RuleWelsh,
     pub provenance: Provenance,
+}
+
+/// A rule's Welsh text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleWelsh {
+    pub rule: String,
+    pub details: String,
+    pub review: Option<Review>,
+}
+
+impl Bilingual for RuleWelsh {
+    fn has_welsh(&self) -> bool {
+        !self.rule.is_empty()
+    }
+    fn review(&self) -> Option<Review> {
+        self.review
+    }
 }
 
 impl Dataset for ReferralRule {
@@ -43,6 +62,9 @@ impl Dataset for ReferralRule {
         required("setting"),
         required("rule"),
         optional("details"),
+        optional("rule_cy"),
+        optional("details_cy"),
+        optional("welsh_review"),
         required("source"),
         required("last_verified"),
         optional("unverified"),
@@ -55,6 +77,7 @@ impl Dataset for ReferralRule {
         let age_max = row.parse("age_max", parse_age);
         let setting = row.parse("setting", Setting::parse);
         let rule = row.required("rule");
+        let welsh = welsh_columns(row, &[("rule", true), ("details", false)]);
         let provenance = Provenance::from_row::<Self>(row);
         let ages = match AgeRange::new(age_min?, age_max?) {
             Ok(r) => r,
@@ -70,6 +93,11 @@ impl Dataset for ReferralRule {
             setting: setting?,
             rule: rule?,
             details: row.text("details"),
+            welsh: welsh.map(|(t, review)| RuleWelsh {
+                rule: t[0].clone(),
+                details: t[1].clone(),
+                review,
+            })?,
             provenance: provenance?,
         })
     }
@@ -122,6 +150,11 @@ impl Dataset for ReferralRule {
                     provenance: Provenance::from_stored(r.source, &r.last_verified, &r.unverified)?,
                     ages,
                     id: r.id,
+                    welsh: RuleWelsh {
+                        review: stored_review(&r.welsh_review)?,
+                        rule: r.rule_cy,
+                        details: r.details_cy,
+                    },
                     rule: r.rule,
                     details: r.details,
                 })
@@ -140,6 +173,9 @@ impl Dataset for ReferralRule {
                 setting: r.setting.to_string(),
                 rule: r.rule.clone(),
                 details: r.details.clone(),
+                rule_cy: r.welsh.rule.clone(),
+                details_cy: r.welsh.details.clone(),
+                welsh_review: review_text(r.welsh.review),
                 source: r.provenance.source.clone(),
                 last_verified: r.provenance.last_verified_text(),
                 unverified: r.provenance.unverified_text(),

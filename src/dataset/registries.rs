@@ -5,7 +5,10 @@ use crate::db::rows::RegistryRow;
 use crate::db::{DbError, Storage};
 use crate::domain::{Nation, Vocabulary};
 
-use super::{parse_phone, parse_url, stored, Dataset, Provenance};
+use super::{
+    parse_phone, parse_url, review_text, stored, stored_review, welsh_columns, Dataset, Provenance,
+};
+use crate::i18n::{Bilingual, Review};
 
 /// A national cancer registry.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,7 +21,26 @@ pub struct Registry {
     pub publishes: String,
     pub phone: String,
     pub notes: String,
+    pub welsh: RegistryWelsh,
     pub provenance: Provenance,
+}
+
+/// A registry's Welsh text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegistryWelsh {
+    pub name: String,
+    pub publishes: String,
+    pub notes: String,
+    pub review: Option<Review>,
+}
+
+impl Bilingual for RegistryWelsh {
+    fn has_welsh(&self) -> bool {
+        !self.name.is_empty()
+    }
+    fn review(&self) -> Option<Review> {
+        self.review
+    }
 }
 
 impl Dataset for Registry {
@@ -34,6 +56,10 @@ impl Dataset for Registry {
         required("publishes"),
         optional("phone"),
         optional("notes"),
+        optional("name_cy"),
+        optional("publishes_cy"),
+        optional("notes_cy"),
+        optional("welsh_review"),
         required("source"),
         required("last_verified"),
         optional("unverified"),
@@ -46,6 +72,10 @@ impl Dataset for Registry {
         let website = row.parse("website", parse_url);
         let publishes = row.required("publishes");
         let phone = row.optional("phone", parse_phone);
+        let welsh = welsh_columns(
+            row,
+            &[("name", true), ("publishes", true), ("notes", false)],
+        );
         let provenance = Provenance::from_row::<Self>(row);
         Some(Self {
             nation: nation?,
@@ -56,6 +86,12 @@ impl Dataset for Registry {
             publishes: publishes?,
             phone: phone?.unwrap_or_default(),
             notes: row.text("notes"),
+            welsh: welsh.map(|(t, review)| RegistryWelsh {
+                name: t[0].clone(),
+                publishes: t[1].clone(),
+                notes: t[2].clone(),
+                review,
+            })?,
             provenance: provenance?,
         })
     }
@@ -78,6 +114,12 @@ impl Dataset for Registry {
                     publishes: r.publishes,
                     phone: r.phone,
                     notes: r.notes,
+                    welsh: RegistryWelsh {
+                        review: stored_review(&r.welsh_review)?,
+                        name: r.name_cy,
+                        publishes: r.publishes_cy,
+                        notes: r.notes_cy,
+                    },
                 })
             })
             .collect()
@@ -95,6 +137,10 @@ impl Dataset for Registry {
                 publishes: r.publishes.clone(),
                 phone: r.phone.clone(),
                 notes: r.notes.clone(),
+                name_cy: r.welsh.name.clone(),
+                publishes_cy: r.welsh.publishes.clone(),
+                notes_cy: r.welsh.notes.clone(),
+                welsh_review: review_text(r.welsh.review),
                 source: r.provenance.source.clone(),
                 last_verified: r.provenance.last_verified_text(),
                 unverified: r.provenance.unverified_text(),

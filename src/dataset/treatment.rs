@@ -5,7 +5,10 @@ use crate::db::rows::TopicRow;
 use crate::db::{DbError, Storage};
 use crate::domain::{Service, Vocabulary};
 
-use super::{parse_int, parse_slug, stored, Dataset, Provenance};
+use super::{
+    parse_int, parse_slug, review_text, stored, stored_review, welsh_columns, Dataset, Provenance,
+};
+use crate::i18n::{Bilingual, Review};
 
 /// One topic of treatment information.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,7 +22,26 @@ pub struct TreatmentTopic {
     /// The service the topic explains, if any: shown when a result offers it.
     pub related_service: Option<Service>,
     pub sort_order: i32,
+    pub welsh: TopicWelsh,
     pub provenance: Provenance,
+}
+
+/// A topic's Welsh text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopicWelsh {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub review: Option<Review>,
+}
+
+impl Bilingual for TopicWelsh {
+    fn has_welsh(&self) -> bool {
+        !self.title.is_empty()
+    }
+    fn review(&self) -> Option<Review> {
+        self.review
+    }
 }
 
 fn parse_condition(raw: &str) -> Result<String, String> {
@@ -47,6 +69,10 @@ impl Dataset for TreatmentTopic {
         required("body"),
         optional("related_service"),
         optional("sort_order"),
+        optional("title_cy"),
+        optional("summary_cy"),
+        optional("body_cy"),
+        optional("welsh_review"),
         required("source"),
         required("last_verified"),
         optional("unverified"),
@@ -60,6 +86,7 @@ impl Dataset for TreatmentTopic {
         let body = row.required("body");
         let related_service = row.optional("related_service", Service::parse);
         let sort_order = row.optional("sort_order", |s| parse_int(s, 0, 10_000));
+        let welsh = welsh_columns(row, &[("title", true), ("summary", true), ("body", true)]);
         let provenance = Provenance::from_row::<Self>(row);
         Some(Self {
             slug: slug?,
@@ -69,6 +96,12 @@ impl Dataset for TreatmentTopic {
             body: body?,
             related_service: related_service?,
             sort_order: sort_order?.unwrap_or(1000) as i32,
+            welsh: welsh.map(|(t, review)| TopicWelsh {
+                title: t[0].clone(),
+                summary: t[1].clone(),
+                body: t[2].clone(),
+                review,
+            })?,
             provenance: provenance?,
         })
     }
@@ -83,6 +116,12 @@ impl Dataset for TreatmentTopic {
             .map(|r| {
                 Ok(Self {
                     related_service: r.related_service.as_deref().map(stored).transpose()?,
+                    welsh: TopicWelsh {
+                        review: stored_review(&r.welsh_review)?,
+                        title: r.title_cy,
+                        summary: r.summary_cy,
+                        body: r.body_cy,
+                    },
                     provenance: Provenance::from_stored(r.source, &r.last_verified, &r.unverified)?,
                     slug: r.slug,
                     condition: r.condition,
@@ -106,6 +145,10 @@ impl Dataset for TreatmentTopic {
                 body: t.body.clone(),
                 related_service: t.related_service.map(|s| s.as_str().to_string()),
                 sort_order: t.sort_order,
+                title_cy: t.welsh.title.clone(),
+                summary_cy: t.welsh.summary.clone(),
+                body_cy: t.welsh.body.clone(),
+                welsh_review: review_text(t.welsh.review),
                 source: t.provenance.source.clone(),
                 last_verified: t.provenance.last_verified_text(),
                 unverified: t.provenance.unverified_text(),

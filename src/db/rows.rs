@@ -46,6 +46,10 @@ pub struct RegistryRow {
     pub source: String,
     pub last_verified: String,
     pub unverified: String,
+    pub name_cy: String,
+    pub publishes_cy: String,
+    pub notes_cy: String,
+    pub welsh_review: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -61,6 +65,10 @@ pub struct TopicRow {
     pub source: String,
     pub last_verified: String,
     pub unverified: String,
+    pub title_cy: String,
+    pub summary_cy: String,
+    pub body_cy: String,
+    pub welsh_review: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -76,6 +84,9 @@ pub struct ReferralRuleRow {
     pub source: String,
     pub last_verified: String,
     pub unverified: String,
+    pub rule_cy: String,
+    pub details_cy: String,
+    pub welsh_review: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

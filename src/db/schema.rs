@@ -41,6 +41,10 @@ diesel::table! {
         source -> Text,
         last_verified -> Text,
         unverified -> Text,
+        name_cy -> Text,
+        publishes_cy -> Text,
+        notes_cy -> Text,
+        welsh_review -> Text,
     }
 }
 
@@ -56,6 +60,10 @@ diesel::table! {
         source -> Text,
         last_verified -> Text,
         unverified -> Text,
+        title_cy -> Text,
+        summary_cy -> Text,
+        body_cy -> Text,
+        welsh_review -> Text,
     }
 }
 
@@ -71,6 +79,9 @@ diesel::table! {
         source -> Text,
         last_verified -> Text,
         unverified -> Text,
+        rule_cy -> Text,
+        details_cy -> Text,
+        welsh_review -> Text,
     }
 }
 

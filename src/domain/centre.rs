@@ -40,19 +40,19 @@ vocabulary! {
 }
 
 impl Service {
-    /// Plain words for people who do not know the code names.
-    pub fn plain_words(self) -> &'static str {
+    /// Plain words for people who do not know the code names, in the language being spoken.
+    pub fn plain_words(self) -> String {
         match self {
-            Service::Chemotherapy => "chemotherapy",
-            Service::Radiotherapy => "radiotherapy",
-            Service::StemCellTransplant => "stem cell (bone marrow) transplant",
-            Service::CarT => "CAR-T cell therapy",
-            Service::ProtonBeam => "proton beam therapy",
-            Service::TargetedTherapy => "targeted drug therapy",
-            Service::ClinicalTrials => "clinical trials",
-            Service::FertilityPreservation => "fertility preservation",
-            Service::MrdTesting => "MRD (residual disease) testing",
-            Service::TyaUnit => "teenage and young adult unit",
+            Service::Chemotherapy => crate::tr!("service-chemotherapy"),
+            Service::Radiotherapy => crate::tr!("service-radiotherapy"),
+            Service::StemCellTransplant => crate::tr!("service-stem-cell-transplant"),
+            Service::CarT => crate::tr!("service-car-t"),
+            Service::ProtonBeam => crate::tr!("service-proton-beam"),
+            Service::TargetedTherapy => crate::tr!("service-targeted-therapy"),
+            Service::ClinicalTrials => crate::tr!("service-clinical-trials"),
+            Service::FertilityPreservation => crate::tr!("service-fertility-preservation"),
+            Service::MrdTesting => crate::tr!("service-mrd-testing"),
+            Service::TyaUnit => crate::tr!("service-tya-unit"),
         }
     }
 
@@ -123,13 +123,15 @@ pub fn parse_age(raw: &str) -> Result<u8, String> {
     let t = raw.trim();
     match t.parse::<i64>() {
         Ok(n) if (0..=i64::from(AgeRange::OLDEST)).contains(&n) => Ok(n as u8),
-        Ok(n) => Err(format!(
-            "age {n} is out of range; allowed: a whole number of years from 0 to {}",
-            AgeRange::OLDEST
+        Ok(n) => Err(crate::tr!(
+            "error-age-out-of-range",
+            age = n.to_string(),
+            oldest = AgeRange::OLDEST
         )),
-        Err(_) => Err(format!(
-            "'{t}' is not an age; allowed: a whole number of years from 0 to {}",
-            AgeRange::OLDEST
+        Err(_) => Err(crate::tr!(
+            "error-age-not-a-number",
+            value = t,
+            oldest = AgeRange::OLDEST
         )),
     }
 }

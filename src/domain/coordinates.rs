@@ -25,8 +25,11 @@ impl Coordinates {
         if lat.is_finite() && (lo..=hi).contains(&lat) {
             Ok(lat)
         } else {
-            Err(format!(
-                "latitude {lat} is outside the UK; allowed: {lo} to {hi}"
+            Err(crate::tr!(
+                "error-lat-outside",
+                lat = lat.to_string(),
+                lo = lo.to_string(),
+                hi = hi.to_string()
             ))
         }
     }
@@ -36,8 +39,11 @@ impl Coordinates {
         if lon.is_finite() && (lo..=hi).contains(&lon) {
             Ok(lon)
         } else {
-            Err(format!(
-                "longitude {lon} is outside the UK; allowed: {lo} to {hi}"
+            Err(crate::tr!(
+                "error-lon-outside",
+                lon = lon.to_string(),
+                lo = lo.to_string(),
+                hi = hi.to_string()
             ))
         }
     }
@@ -87,7 +93,7 @@ fn parse_degrees(raw: &str, what: &str) -> Result<f64, String> {
     t.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
-        .ok_or_else(|| format!("'{t}' is not a {what}; allowed: a decimal number of degrees"))
+        .ok_or_else(|| crate::tr!("error-degrees", value = t, what = what))
 }
 
 /// A point as `<lat><separator><lon>`, five decimal places each (about a metre): how points

@@ -13,13 +13,14 @@ vocabulary! {
 }
 
 impl Nation {
-    /// The name people use ("Northern Ireland").
-    pub fn display_name(self) -> &'static str {
+    /// The name people use, in the language being spoken ("Northern Ireland", "Gogledd
+    /// Iwerddon").
+    pub fn display_name(self) -> String {
         match self {
-            Nation::England => "England",
-            Nation::Scotland => "Scotland",
-            Nation::Wales => "Wales",
-            Nation::NorthernIreland => "Northern Ireland",
+            Nation::England => crate::tr!("nation-england"),
+            Nation::Scotland => crate::tr!("nation-scotland"),
+            Nation::Wales => crate::tr!("nation-wales"),
+            Nation::NorthernIreland => crate::tr!("nation-northern-ireland"),
         }
     }
 }

@@ -67,8 +67,8 @@ pub struct Problem<'a> {
     /// `about:blank`.
     #[serde(rename = "type")]
     kind: &'static str,
-    /// The HTTP status in words.
-    title: &'static str,
+    /// The HTTP status in words (in the language asked for).
+    title: String,
     status: u16,
     /// What is wrong and what is allowed.
     detail: String,
@@ -115,24 +115,25 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let title = match self {
-            Self::BadRequest { .. } => "Bad request",
-            Self::NotFound(_) | Self::UnknownPlace { .. } => "Not found",
-            Self::MethodNotAllowed { .. } => "Method not allowed",
-            Self::Unprocessable { .. } => "The file is not valid",
-            Self::Conflict(_) => "Conflict",
-            Self::Unauthorized(_) => "Unauthorized",
-            Self::PayloadTooLarge(_) => "Payload too large",
-            Self::UnsupportedMediaType(_) => "Unsupported media type",
-            Self::UriTooLong(_) => "URI too long",
-            Self::Unavailable(_) => "Service unavailable",
+        let title = crate::tr!(match self {
+            Self::BadRequest { .. } => "problem-bad-request",
+            Self::NotFound(_) | Self::UnknownPlace { .. } => "problem-not-found",
+            Self::MethodNotAllowed { .. } => "problem-method-not-allowed",
+            Self::Unprocessable { .. } => "problem-unprocessable",
+            Self::Conflict(_) => "problem-conflict",
+            Self::Unauthorized(_) => "problem-unauthorized",
+            Self::PayloadTooLarge(_) => "problem-payload-too-large",
+            Self::UnsupportedMediaType(_) => "problem-unsupported-media-type",
+            Self::UriTooLong(_) => "problem-uri-too-long",
+            Self::Unavailable(_) => "problem-unavailable",
             Self::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");
-                "Internal server error"
+                "problem-internal"
             }
-        };
+        });
         let detail = match self {
-            Self::Internal(_) => "Something went wrong on our side; please try again later.".into(),
+            Self::Internal(_) => crate::tr!("problem-internal-detail"),
+            Self::Unavailable(reason) => crate::tr!("problem-unavailable-detail", reason = reason),
             other => other.to_string(),
         };
         let (parameter, errors) = match self {

@@ -76,31 +76,30 @@ impl TryFrom<LocationQuery> for Place {
         if given == 0 {
             return Err(ApiError::bad_parameter(
                 "postcode",
-                "give a location: postcode (e.g. LS9 7TF or LS9), q (a postcode or a town), or lat and lon",
+                crate::tr!("error-location-missing"),
             ));
         }
         if given > 1 {
             return Err(ApiError::bad_parameter(
                 "postcode",
-                "give only one location: postcode, q, or lat and lon",
+                crate::tr!("error-location-twice"),
             ));
         }
         if let Some(raw) = postcode {
-            return PostcodeQuery::parse(&raw).map(Place::Postcode).ok_or_else(|| {
-                ApiError::bad_parameter(
-                    "postcode",
-                    format!(
-                        "postcode '{}' is not a UK postcode; give a full postcode (LS9 7TF), an outcode (LS9) or an area (LS)",
-                        shorten(&raw)
-                    ),
-                )
-            });
+            return PostcodeQuery::parse(&raw)
+                .map(Place::Postcode)
+                .ok_or_else(|| {
+                    ApiError::bad_parameter(
+                        "postcode",
+                        crate::tr!("error-postcode-not-uk", postcode = shorten(&raw)),
+                    )
+                });
         }
         if let Some(text) = q {
             if text.chars().count() > MAX_TEXT_CHARS {
                 return Err(ApiError::bad_parameter(
                     "q",
-                    format!("q is longer than {MAX_TEXT_CHARS} characters"),
+                    crate::tr!("error-q-too-long-api", max = MAX_TEXT_CHARS),
                 ));
             }
             return Ok(Place::Text(text));
@@ -109,13 +108,11 @@ impl TryFrom<LocationQuery> for Place {
             let missing = if lat.is_none() { "lat" } else { "lon" };
             return Err(ApiError::bad_parameter(
                 missing,
-                format!("{missing} is missing; give both lat and lon"),
+                crate::tr!("error-lat-lon-missing", name = missing),
             ));
         };
-        let lat = Coordinates::parse_lat(lat_raw)
-            .map_err(|e| ApiError::bad_parameter("lat", format!("lat: {e}")))?;
-        let lon = Coordinates::parse_lon(lon_raw)
-            .map_err(|e| ApiError::bad_parameter("lon", format!("lon: {e}")))?;
+        let lat = Coordinates::parse_lat(lat_raw).map_err(|e| ApiError::bad_parameter("lat", e))?;
+        let lon = Coordinates::parse_lon(lon_raw).map_err(|e| ApiError::bad_parameter("lon", e))?;
         Ok(Place::Point(
             Coordinates::new(lat, lon).map_err(|e| ApiError::bad_parameter("lat", e))?,
         ))
@@ -199,14 +196,18 @@ impl TryFrom<NearestQuery> for NearestRequest {
     ) -> Result<Self, ApiError> {
         let place = Place::try_from(location)?;
         let age = params::given("age", q.age)?
-            .map(|a| parse_age(&a).map_err(|e| ApiError::bad_parameter("age", format!("age: {e}"))))
+            .map(|a| parse_age(&a).map_err(|e| ApiError::bad_parameter("age", e)))
             .transpose()?;
         let max_km = params::number("max_km", q.max_km)?;
         if let Some(m) = max_km {
             if !(m > 0.0 && m <= MAX_KM) {
                 return Err(ApiError::bad_parameter(
                     "max_km",
-                    format!("max_km {m} is not allowed; allowed: more than 0 and up to {MAX_KM}"),
+                    crate::tr!(
+                        "error-max-km",
+                        value = m.to_string(),
+                        max = MAX_KM.to_string()
+                    ),
                 ));
             }
         }
@@ -220,10 +221,7 @@ impl TryFrom<NearestQuery> for NearestRequest {
             Some(other) => {
                 return Err(ApiError::bad_parameter(
                     "format",
-                    format!(
-                        "format '{}' is not supported; allowed: json, geojson, svg",
-                        shorten(other)
-                    ),
+                    crate::tr!("error-format", value = shorten(other)),
                 ))
             }
         };
@@ -251,9 +249,11 @@ pub(crate) fn geocode_error(e: GeocodeError) -> ApiError {
         GeocodeError::UnknownPostcode { message, fallback } => {
             let offer = fallback
                 .map(|f| {
-                    format!(
-                        " The nearest answer we can give is the {} area ({:.3}, {:.3}): search with postcode={} for it.",
-                        f.query, f.lat, f.lon, f.query
+                    crate::tr!(
+                        "error-postcode-offer",
+                        area = f.query.as_str(),
+                        lat = format!("{:.3}", f.lat),
+                        lon = format!("{:.3}", f.lon)
                     )
                 })
                 .unwrap_or_default();

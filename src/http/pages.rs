@@ -16,7 +16,9 @@ use crate::answer::referral::ReferralAnswer;
 use crate::answer::views::{CentreView, RegistryView, TopicSummaryView, TopicView};
 use crate::domain::{parse_age, CentreKind, Coordinates, Nation, PostcodeQuery, Vocabulary};
 use crate::geocode::{describe_place, GeocodeError, Location, Place, PlaceSummary, Precision};
+use crate::i18n::{self, Lang};
 use crate::index::Snapshot;
+use crate::tr;
 
 /// The stylesheet and the one script, built into the binary.
 const SITE_CSS: &str = include_str!("../../static/site.css");
@@ -64,12 +66,116 @@ pub fn figure_value(f: &FigureView) -> String {
         .to_string()
 }
 
+/// What every page's frame needs: its language, the same page in each language (for the
+/// language link and `hreflang`), and the directory version.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub lang: Lang,
+    /// This page in English and in Welsh, as absolute URLs.
+    pub url_en: String,
+    pub url_cy: String,
+    /// The link to this page in the other language (query kept).
+    pub switch_href: String,
+    pub version: i64,
+}
+
+impl Chrome {
+    pub fn new(req: &HttpRequest, version: i64) -> Self {
+        let lang = i18n::current();
+        let path = req.path();
+        let english_path = match path.strip_prefix("/cy") {
+            Some("") => "/",
+            Some(rest) if rest.starts_with('/') => rest,
+            _ => path,
+        };
+        let query = match req.query_string() {
+            "" => String::new(),
+            q => format!("?{q}"),
+        };
+        let in_lang = |l: Lang| format!("{}{english_path}{query}", l.path_prefix());
+        let info = req.connection_info();
+        let origin = format!("{}://{}", info.scheme(), info.host());
+        Chrome {
+            lang,
+            url_en: format!("{origin}{}", in_lang(Lang::En)),
+            url_cy: format!("{origin}{}", in_lang(Lang::Cy)),
+            switch_href: in_lang(lang.other()),
+            version,
+        }
+    }
+}
+
+/// Words and links every template uses, in the page's language.
+pub trait Words {
+    /// The catalogue's text for `key`.
+    fn t(&self, key: &str) -> String {
+        i18n::text(key, &[])
+    }
+
+    /// The catalogue's text for `key` with its arguments.
+    fn t_with<V: std::fmt::Display, const N: usize>(
+        &self,
+        key: &str,
+        args: &[(&'static str, V); N],
+    ) -> String {
+        let args: Vec<(&'static str, i18n::Arg)> = args
+            .iter()
+            .map(|(k, v)| (*k, i18n::Arg::from(v.to_string())))
+            .collect();
+        i18n::text(key, &args)
+    }
+
+    /// A path of this site in the page's language (`/treatment` is `/cy/treatment` in Welsh).
+    fn link(&self, path: &str) -> String {
+        format!("{}{path}", i18n::current().path_prefix())
+    }
+
+    fn long_date(&self, iso: &str) -> String {
+        long_date(iso)
+    }
+
+    /// "3.2 miles (5.1 km)".
+    fn distance(&self, miles: &f64, km: &f64) -> String {
+        tr!(
+            "distance-miles-km",
+            miles = format!("{miles:.1}"),
+            km = format!("{km:.1}")
+        )
+    }
+
+    fn ages(&self, lo: &u8, hi: &u8) -> String {
+        tr!("ages-range", min = *lo, max = *hi)
+    }
+
+    /// The `lang` attribute an element needs when its text is in another language than the
+    /// page (Welsh pages showing text that has no Welsh version yet).
+    fn lang_attr(&self, text_lang: &Lang) -> String {
+        if *text_lang == i18n::current() {
+            String::new()
+        } else {
+            format!(" lang=\"{}\"", text_lang.tag())
+        }
+    }
+
+    /// For text kept in English only (centre notes, family information): its `lang` attribute
+    /// on a Welsh page.
+    fn english_only(&self) -> String {
+        self.lang_attr(&Lang::En)
+    }
+
+    fn page_lang(&self) -> &'static str {
+        i18n::current().tag()
+    }
+}
+
+impl<T: Template> Words for T {}
+
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage {
     form: SearchForm,
     errors: Vec<FieldError>,
-    version: i64,
+    chrome: Chrome,
 }
 
 impl IndexPage {
@@ -91,7 +197,7 @@ struct SearchPage {
     /// Places spelt nearly like a name we did not know.
     suggestions: Vec<Link>,
     print: Option<PrintFoot>,
-    version: i64,
+    chrome: Chrome,
 }
 
 /// The foot of a printed page: where it came from and how current the data is.
@@ -122,7 +228,8 @@ struct Link {
 impl SearchForm {
     /// The same search for another place.
     fn search_for(&self, q: &str) -> String {
-        let mut url = form_urlencoded::Serializer::for_suffix(String::from("/search?"), 8);
+        let start = format!("{}/search?", i18n::current().path_prefix());
+        let mut url = form_urlencoded::Serializer::for_suffix(start.clone(), start.len());
         url.append_pair("q", q);
         for (name, value) in [
             ("kind", &self.kind),
@@ -150,17 +257,15 @@ impl SearchPage {
     fn map_svg(&self) -> Option<String> {
         let answer = self.answer.as_ref()?;
         let what = match self.form.kind.as_str() {
-            "tya_unit" => "TYA units",
-            "cancer_centre" => "cancer centres",
-            _ => "places",
+            "tya_unit" => tr!("map-what-tya"),
+            "cancer_centre" => tr!("map-what-centres"),
+            _ => tr!("map-what-places"),
         };
-        let heading = self.heading();
-        let place = heading.split(" near ").nth(1).unwrap_or_default();
         Some(map::results_map(
-            what,
+            &what,
             &answer.location,
             &answer.centres_by_distance(),
-            place,
+            &self.place_words(),
         ))
     }
 
@@ -179,17 +284,18 @@ impl SearchPage {
             .unwrap_or_else(|| self.form.q.trim().to_string())
     }
 
-    fn heading(&self) -> String {
-        let what = match self.form.kind.as_str() {
-            "tya_unit" => "TYA units",
-            "cancer_centre" => "Cancer centres",
-            _ => "Cancer centres and TYA units",
-        };
+    /// "Results near Leeds", the page's title.
+    fn title(&self) -> String {
+        tr!("results-near", place = self.place())
+    }
+
+    /// The place the results are near, as the heading says it.
+    fn place_words(&self) -> String {
         let location = self.answer.as_ref().map(|a| &a.location);
-        let place = match location {
+        match location {
             Some(l) if l.precision == Precision::Point => match &l.near {
-                Some(near) => format!("you ({})", near.place.name),
-                None => "your location".to_string(),
+                Some(near) => tr!("near-you-at", place = near.place.name.as_str()),
+                None => tr!("near-your-location"),
             },
             Some(Location {
                 place: Some(p),
@@ -197,15 +303,27 @@ impl SearchPage {
                 ..
             }) => {
                 if alternatives.is_empty() {
-                    p.name.clone()
+                    // On a Welsh page, the Welsh name the reader typed (Wrecsam).
+                    match (&p.matched_name, i18n::current()) {
+                        (Some(typed), Lang::Cy) => typed.clone(),
+                        _ => p.name.clone(),
+                    }
                 } else {
                     describe_place(p)
                 }
             }
             _ if !self.form.q.is_empty() => self.form.q.clone(),
             _ => self.place(),
-        };
-        format!("{what} near {place}")
+        }
+    }
+
+    fn heading(&self) -> String {
+        let place = self.place_words();
+        match self.form.kind.as_str() {
+            "tya_unit" => tr!("heading-tya-near", place = place),
+            "cancer_centre" => tr!("heading-centres-near", place = place),
+            _ => tr!("heading-both-near", place = place),
+        }
     }
 
     /// Other places of the name searched for.
@@ -227,13 +345,13 @@ impl SearchPage {
         let location = &self.answer.as_ref()?.location;
         let near = location.near.as_ref()?;
         Some(if near.distance_km < 1.0 {
-            format!("Your location is in {}.", describe_place(&near.place))
+            tr!("near-in", place = describe_place(&near.place))
         } else {
-            format!(
-                "Your location is about {} km ({} miles) from the centre of {}.",
-                near.distance_km.round(),
-                (near.distance_km / 1.609_344).round(),
-                describe_place(&near.place)
+            tr!(
+                "near-about",
+                km = near.distance_km.round(),
+                miles = (near.distance_km / 1.609_344).round(),
+                place = describe_place(&near.place)
             )
         })
     }
@@ -252,9 +370,9 @@ impl SearchPage {
 struct CentrePage {
     centre: CentreView,
     registry: Option<RegistryView>,
-    registry_note: Option<&'static str>,
+    registry_note: Option<String>,
     print: Option<PrintFoot>,
-    version: i64,
+    chrome: Chrome,
 }
 
 impl CentrePage {
@@ -262,9 +380,10 @@ impl CentrePage {
     fn map_svg(&self) -> String {
         let at = Coordinates::new(self.centre.lat, self.centre.lon).ok();
         map::svg(&Picture {
-            title: format!(
-                "Map: where {} is, in {}",
-                self.centre.hospital, self.centre.town
+            title: tr!(
+                "map-locator-title",
+                hospital = self.centre.hospital.as_str(),
+                town = self.centre.town.as_str()
             ),
             location: None,
             markers: at
@@ -279,11 +398,21 @@ impl CentrePage {
         })
     }
 
-    fn kind_plain(&self) -> &'static str {
+    fn kind_plain(&self) -> String {
         match self.centre.kind {
-            CentreKind::TyaUnit => "Unit for teenagers and young adults (TYA unit)",
-            CentreKind::CancerCentre => "Cancer centre",
+            CentreKind::TyaUnit => tr!("kind-tya-unit"),
+            CentreKind::CancerCentre => tr!("kind-cancer-centre"),
         }
+    }
+
+    /// The values no source confirms, in words.
+    fn unverified_fields(&self) -> String {
+        self.centre
+            .unverified
+            .iter()
+            .map(|f| field_words(f))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn directions_to(&self) -> String {
@@ -300,14 +429,23 @@ impl CentrePage {
 #[template(path = "treatment.html")]
 struct TreatmentPage {
     topics: Vec<TopicSummaryView>,
-    version: i64,
+    chrome: Chrome,
 }
 
 #[derive(Template)]
 #[template(path = "topic.html")]
 struct TopicPage {
     topic: TopicView,
-    version: i64,
+    chrome: Chrome,
+}
+
+impl TreatmentPage {
+    /// Is any topic shown in a Welsh no Welsh-speaking clinician has reviewed yet?
+    fn any_unreviewed(&self) -> bool {
+        self.topics
+            .iter()
+            .any(|t| t.translation.as_ref().is_some_and(|tr| !tr.reviewed))
+    }
 }
 
 impl TopicPage {
@@ -325,7 +463,7 @@ impl TopicPage {
 #[template(path = "registries.html")]
 struct RegistriesPage {
     registries: Vec<RegistryView>,
-    version: i64,
+    chrome: Chrome,
 }
 
 #[derive(Template)]
@@ -335,7 +473,7 @@ struct ReferralPage {
     errors: Vec<FieldError>,
     answer: Option<ReferralAnswer>,
     print: Option<PrintFoot>,
-    version: i64,
+    chrome: Chrome,
 }
 
 impl ReferralPage {
@@ -352,22 +490,28 @@ impl ReferralPage {
             .map(|r| (&r.centre, r.distance_km, r.distance_miles))
             .collect();
         Some(map::results_map(
-            "places that fit",
+            &tr!("map-what-fit"),
             &answer.location,
             &results,
             &answer.location.query,
         ))
     }
 
-    fn nation_name(&self, n: &Nation) -> &'static str {
-        n.display_name()
+    /// "Rule for Wales, ages 16 to 24."
+    fn rule_for(&self, nation: &Nation, min: &u8, max: &u8) -> String {
+        tr!(
+            "referral-rule-for",
+            nation = nation.display_name(),
+            min = *min,
+            max = *max
+        )
     }
 }
 
 #[derive(Template)]
 #[template(path = "not_found.html")]
 struct NotFoundPage {
-    version: i64,
+    chrome: Chrome,
 }
 
 fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
@@ -379,14 +523,19 @@ fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
             tracing::error!(error = %e, "page did not render");
             HttpResponse::InternalServerError()
                 .content_type("text/plain; charset=utf-8")
-                .body("Sorry, there is a problem with this service. Try again later.")
+                .body(tr!("page-failed"))
         }
     }
 }
 
 /// The HTML "page not found", for paths outside the API.
-pub fn not_found_page(version: i64) -> HttpResponse {
-    html(StatusCode::NOT_FOUND, &NotFoundPage { version })
+pub fn not_found_page(req: &HttpRequest, version: i64) -> HttpResponse {
+    html(
+        StatusCode::NOT_FOUND,
+        &NotFoundPage {
+            chrome: Chrome::new(req, version),
+        },
+    )
 }
 
 type Query = web::Query<HashMap<String, String>>;
@@ -398,14 +547,32 @@ fn field(query: &Query, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The pages, registered once in English and once under `/cy` in Welsh.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(index)
+        .service(search)
+        .service(centre)
+        .service(treatment)
+        .service(topic)
+        .service(registries)
+        .service(referral);
+}
+
+/// `/cy` is the Welsh home page, `/cy/`.
+pub async fn welsh_home() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header(("Location", "/cy/"))
+        .finish()
+}
+
 #[get("/")]
-pub async fn index(state: State) -> HttpResponse {
+pub async fn index(state: State, req: HttpRequest) -> HttpResponse {
     html(
         StatusCode::OK,
         &IndexPage {
             form: SearchForm::default(),
             errors: Vec::new(),
-            version: state.directory.snapshot().version,
+            chrome: Chrome::new(&req, state.directory.snapshot().version),
         },
     )
 }
@@ -424,9 +591,7 @@ fn place_from_form(
             _ => {
                 errors.push(FieldError {
                     field: "q",
-                    message:
-                        "Your location seems to be outside the UK. Enter a postcode, town or city"
-                            .into(),
+                    message: tr!("error-location-outside-uk"),
                 });
                 None
             }
@@ -442,14 +607,14 @@ fn place_from_form(
     if q.chars().count() > 100 {
         errors.push(FieldError {
             field: "q",
-            message: "Postcode, town or city must be 100 characters or fewer".into(),
+            message: tr!("error-q-too-long"),
         });
         return None;
     }
     if q.bytes().any(|b| b.is_ascii_digit()) && PostcodeQuery::parse(q).is_none() {
         errors.push(FieldError {
             field: "q",
-            message: "Enter a real postcode, like LS9 7TF".into(),
+            message: tr!("error-postcode-invalid"),
         });
         return None;
     }
@@ -466,13 +631,11 @@ fn not_found_message(e: GeocodeError, q: &str) -> Option<String> {
                     other => other.area().to_string(),
                 })
                 .unwrap_or_else(|| q.to_string());
-            Some(format!(
-                "We can't find the postcode {shown}. Check it and try again"
-            ))
+            Some(tr!("error-postcode-unknown", postcode = shown))
         }
-        GeocodeError::UnknownPlace { .. } => Some(format!(
-            "We can't find a place called {}. Enter a postcode, town or city",
-            q.chars().take(40).collect::<String>()
+        GeocodeError::UnknownPlace { .. } => Some(tr!(
+            "error-place-unknown",
+            place = q.chars().take(40).collect::<String>()
         )),
         GeocodeError::Db(e) => {
             tracing::error!(error = %e, "database error while geocoding");
@@ -491,12 +654,7 @@ pub async fn search(state: State, query: Query, req: HttpRequest) -> HttpRespons
         within: field(&query, "within"),
     };
     let mut errors = Vec::new();
-    let place = place_from_form(
-        &query,
-        &form.q,
-        &mut errors,
-        "Enter a postcode, town or city",
-    );
+    let place = place_from_form(&query, &form.q, &mut errors, &tr!("error-q-empty"));
     let kind = match form.kind.as_str() {
         "" => None,
         other => match CentreKind::parse(other) {
@@ -504,7 +662,7 @@ pub async fn search(state: State, query: Query, req: HttpRequest) -> HttpRespons
             Err(_) => {
                 errors.push(FieldError {
                     field: "kind-tya",
-                    message: "Select what you are looking for".into(),
+                    message: tr!("error-kind"),
                 });
                 None
             }
@@ -518,7 +676,7 @@ pub async fn search(state: State, query: Query, req: HttpRequest) -> HttpRespons
             Err(_) => {
                 errors.push(FieldError {
                     field: "age",
-                    message: "Age must be a whole number from 0 to 120, like 17".into(),
+                    message: tr!("error-age"),
                 });
                 None
             }
@@ -534,7 +692,7 @@ pub async fn search(state: State, query: Query, req: HttpRequest) -> HttpRespons
         _ => {
             errors.push(FieldError {
                 field: "within",
-                message: "Select how far you are able to travel".into(),
+                message: tr!("error-within"),
             });
             None
         }
@@ -545,7 +703,7 @@ pub async fn search(state: State, query: Query, req: HttpRequest) -> HttpRespons
         answer,
         suggestions: Vec::new(),
         print: Some(PrintFoot::of(&req, &snapshot)),
-        version: snapshot.version,
+        chrome: Chrome::new(&req, snapshot.version),
     };
     let Some(place) = place.filter(|_| errors.is_empty()) else {
         return html(StatusCode::BAD_REQUEST, &page(errors, None));
@@ -578,8 +736,7 @@ pub async fn search(state: State, query: Query, req: HttpRequest) -> HttpRespons
                     &page(
                         vec![FieldError {
                             field: "q",
-                            message: "Sorry, the search is not working right now. Try again later"
-                                .into(),
+                            message: tr!("error-search-down"),
                         }],
                         None,
                     ),
@@ -602,52 +759,50 @@ pub async fn search(state: State, query: Query, req: HttpRequest) -> HttpRespons
 pub async fn centre(state: State, id: web::Path<String>, req: HttpRequest) -> HttpResponse {
     let snapshot = state.directory.snapshot();
     let Some(c) = snapshot.centre(&id) else {
-        return not_found_page(snapshot.version);
+        return not_found_page(&req, snapshot.version);
     };
     let registry = RegistryView::of(&snapshot, c.nation, &FigureQuery::default());
     html(
         StatusCode::OK,
         &CentrePage {
             centre: CentreView::with_family(&snapshot, c),
-            registry_note: registry
-                .is_none()
-                .then_some("We have no registry for this nation in our data."),
+            registry_note: registry.is_none().then(|| tr!("registry-none")),
             registry,
             print: Some(PrintFoot::of(&req, &snapshot)),
-            version: snapshot.version,
+            chrome: Chrome::new(&req, snapshot.version),
         },
     )
 }
 
 #[get("/treatment")]
-pub async fn treatment(state: State) -> HttpResponse {
+pub async fn treatment(state: State, req: HttpRequest) -> HttpResponse {
     let snapshot = state.directory.snapshot();
     html(
         StatusCode::OK,
         &TreatmentPage {
             topics: snapshot.topics.iter().map(TopicSummaryView::from).collect(),
-            version: snapshot.version,
+            chrome: Chrome::new(&req, snapshot.version),
         },
     )
 }
 
 #[get("/treatment/{slug}")]
-pub async fn topic(state: State, slug: web::Path<String>) -> HttpResponse {
+pub async fn topic(state: State, slug: web::Path<String>, req: HttpRequest) -> HttpResponse {
     let snapshot = state.directory.snapshot();
     match snapshot.topics.iter().find(|t| t.slug == *slug) {
         Some(t) => html(
             StatusCode::OK,
             &TopicPage {
                 topic: TopicView::from(t),
-                version: snapshot.version,
+                chrome: Chrome::new(&req, snapshot.version),
             },
         ),
-        None => not_found_page(snapshot.version),
+        None => not_found_page(&req, snapshot.version),
     }
 }
 
 #[get("/registries")]
-pub async fn registries(state: State) -> HttpResponse {
+pub async fn registries(state: State, req: HttpRequest) -> HttpResponse {
     let snapshot = state.directory.snapshot();
     let registries = snapshot
         .registries
@@ -664,7 +819,7 @@ pub async fn registries(state: State) -> HttpResponse {
         StatusCode::OK,
         &RegistriesPage {
             registries,
-            version: snapshot.version,
+            chrome: Chrome::new(&req, snapshot.version),
         },
     )
 }
@@ -683,23 +838,18 @@ pub async fn referral(state: State, query: Query, req: HttpRequest) -> HttpRespo
         errors,
         answer,
         print: Some(PrintFoot::of(&req, &snapshot)),
-        version: snapshot.version,
+        chrome: Chrome::new(&req, snapshot.version),
     };
     // The empty form.
     if !query.contains_key("q") && !query.contains_key("age") {
         return html(StatusCode::OK, &page(Vec::new(), None));
     }
     let mut errors = Vec::new();
-    let place = place_from_form(
-        &query,
-        &form.q,
-        &mut errors,
-        "Enter the patient's postcode, town or city",
-    );
+    let place = place_from_form(&query, &form.q, &mut errors, &tr!("error-patient-q-empty"));
     let age = if form.age.is_empty() {
         errors.push(FieldError {
             field: "age",
-            message: "Enter the young person's age".into(),
+            message: tr!("error-age-empty"),
         });
         None
     } else {
@@ -708,7 +858,7 @@ pub async fn referral(state: State, query: Query, req: HttpRequest) -> HttpRespo
             Err(_) => {
                 errors.push(FieldError {
                     field: "age",
-                    message: "Age must be a whole number from 0 to 120, like 17".into(),
+                    message: tr!("error-age"),
                 });
                 None
             }
@@ -720,9 +870,7 @@ pub async fn referral(state: State, query: Query, req: HttpRequest) -> HttpRespo
     let location = match state.geocoder.locate(&state.db, &snapshot, place).await {
         Ok(l) => l,
         Err(e) => {
-            let message = not_found_message(e, &form.q).unwrap_or_else(|| {
-                "Sorry, the search is not working right now. Try again later".into()
-            });
+            let message = not_found_message(e, &form.q).unwrap_or_else(|| tr!("error-search-down"));
             return html(
                 StatusCode::NOT_FOUND,
                 &page(
@@ -750,9 +898,24 @@ pub async fn site_css() -> HttpResponse {
 /// A date as people read it: `2026-11-28` is "28 November 2026" (the text as given when it
 /// is not a date).
 pub fn long_date(iso: &str) -> String {
+    use chrono::Datelike;
     chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .map(|d| d.format("%-d %B %Y").to_string())
+        .map(|d| {
+            let month = tr!("month", month = d.month());
+            format!("{} {month} {}", d.day(), d.year())
+        })
         .unwrap_or_else(|_| iso.to_string())
+}
+
+/// A centre's field as readers know it ("phone number" for `phone`).
+fn field_words(field: &str) -> String {
+    let key = format!("fieldname-{}", field.replace('_', "-"));
+    let words = i18n::text(&key, &[]);
+    if words == key {
+        field.replace('_', " ")
+    } else {
+        words
+    }
 }
 
 /// The site's icon: a simple mark in the header's colour.

@@ -40,23 +40,24 @@ pub fn read<T: DeserializeOwned + IntoParams>(query: &str) -> Result<T, ApiError
             let allowed: Vec<&str> = described.iter().map(|p| p.name.as_str()).collect();
             return Err(ApiError::bad_parameter(
                 &shown,
-                format!(
-                    "unknown parameter '{shown}'; allowed: {}",
-                    allowed.join(", ")
+                crate::tr!(
+                    "error-unknown-parameter",
+                    name = shown.as_str(),
+                    allowed = allowed.join(", ")
                 ),
             ));
         };
         if seen.iter().any(|s| *s == key) && !repeatable(parameter) {
             return Err(ApiError::bad_parameter(
                 &key,
-                format!("parameter '{key}' is given more than once; give it once"),
+                crate::tr!("error-repeated-parameter", name = key.as_ref()),
             ));
         }
         seen.push(key.into_owned());
     }
     serde_html_form::from_str(query).map_err(|e| ApiError::BadRequest {
         parameter: None,
-        detail: format!("the query string cannot be read: {e}"),
+        detail: crate::tr!("error-query-unreadable", reason = e.to_string()),
     })
 }
 
@@ -95,7 +96,7 @@ pub fn given(name: &str, value: Option<String>) -> Result<Option<String>, ApiErr
     match value {
         Some(v) if v.trim().is_empty() => Err(ApiError::bad_parameter(
             name,
-            format!("{name} is empty; give a value or leave it out"),
+            crate::tr!("error-empty-parameter", name = name),
         )),
         v => Ok(v),
     }
@@ -104,7 +105,7 @@ pub fn given(name: &str, value: Option<String>) -> Result<Option<String>, ApiErr
 /// A parameter from a closed vocabulary.
 pub fn vocabulary<V: Vocabulary>(name: &str, value: Option<String>) -> Result<Option<V>, ApiError> {
     given(name, value)?
-        .map(|v| V::parse(&v).map_err(|e| ApiError::bad_parameter(name, format!("{name}: {e}"))))
+        .map(|v| V::parse(&v).map_err(|e| ApiError::bad_parameter(name, e)))
         .transpose()
 }
 
@@ -116,9 +117,7 @@ pub fn vocabularies<V: Vocabulary>(name: &str, values: Vec<String>) -> Result<Ve
         let value = given(name, Some(value))?.unwrap_or_default();
         // Each listed value must be a value: `service=a,,b` is refused too.
         for one in value.split(',') {
-            all.push(
-                V::parse(one).map_err(|e| ApiError::bad_parameter(name, format!("{name}: {e}")))?,
-            );
+            all.push(V::parse(one).map_err(|e| ApiError::bad_parameter(name, e))?);
         }
     }
     Ok(all)
@@ -138,9 +137,12 @@ pub fn integer(
         Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
         _ => Err(ApiError::bad_parameter(
             name,
-            format!(
-                "{name} '{}' is not allowed; allowed: a whole number from {min} to {max}",
-                shorten(&raw)
+            crate::tr!(
+                "error-integer",
+                name = name,
+                value = shorten(&raw),
+                min = min.to_string(),
+                max = max.to_string()
             ),
         )),
     }
@@ -156,7 +158,10 @@ pub fn number(name: &str, value: Option<String>) -> Result<Option<f64>, ApiError
         .filter(|v| v.is_finite())
         .map(Some)
         .ok_or_else(|| {
-            ApiError::bad_parameter(name, format!("{name} '{}' is not a number", shorten(&raw)))
+            ApiError::bad_parameter(
+                name,
+                crate::tr!("error-number", name = name, value = shorten(&raw)),
+            )
         })
 }
 

@@ -1,0 +1,11 @@
+ALTER TABLE treatment_topics DROP COLUMN title_cy;
+ALTER TABLE treatment_topics DROP COLUMN summary_cy;
+ALTER TABLE treatment_topics DROP COLUMN body_cy;
+ALTER TABLE treatment_topics DROP COLUMN welsh_review;
+ALTER TABLE referral_rules DROP COLUMN rule_cy;
+ALTER TABLE referral_rules DROP COLUMN details_cy;
+ALTER TABLE referral_rules DROP COLUMN welsh_review;
+ALTER TABLE registries DROP COLUMN name_cy;
+ALTER TABLE registries DROP COLUMN publishes_cy;
+ALTER TABLE registries DROP COLUMN notes_cy;
+ALTER TABLE registries DROP COLUMN welsh_review;

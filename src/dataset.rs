@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::db::{DbError, Storage};
-use crate::domain::Vocabulary;
 use crate::i18n::Review;
 use table::{read_records, Column, Header, Row, RowError};
 

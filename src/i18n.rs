@@ -234,11 +234,41 @@ pub fn pick<'a>(english: &'a str, welsh: &'a str) -> &'a str {
     }
 }
 
-crate::domain::vocabulary! {
-    /// Whether a Welsh text of a dataset has been reviewed by a Welsh-speaking clinician.
-    pub enum Review("welsh_review") {
-        Reviewed,
-        NotReviewed,
+/// Whether a Welsh text of a dataset has been reviewed by a Welsh-speaking clinician (the
+/// `welsh_review` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    Reviewed,
+    NotReviewed,
+}
+
+impl Review {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Review::Reviewed => "reviewed",
+            Review::NotReviewed => "not_reviewed",
+        }
+    }
+
+    /// `reviewed` or `not_reviewed` (any case, surrounding space ignored).
+    pub fn parse(raw: &str) -> Result<Review, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "reviewed" => Ok(Review::Reviewed),
+            "not_reviewed" => Ok(Review::NotReviewed),
+            _ => Err(tr!(
+                "error-vocabulary",
+                what = "welsh_review",
+                value = raw.trim(),
+                allowed = "reviewed, not_reviewed"
+            )),
+        }
+    }
+}
+
+impl std::str::FromStr for Review {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, String> {
+        Review::parse(raw)
     }
 }
 

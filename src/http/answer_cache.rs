@@ -17,15 +17,16 @@ use quick_cache::sync::Cache;
 use std::time::{Duration, Instant};
 
 use super::AppState;
+use crate::i18n::Lang;
 
 /// How long an answer is kept: as long as clients and shared caches may keep it.
 const MAX_AGE: Duration = Duration::from_secs(super::caching::MAX_AGE_SECS as u64);
 /// Larger answers (long lists, exports) are not kept.
 const LARGEST_BYTES: u64 = 256 * 1024;
 
-/// What identifies an answer: directory version, encoding (`br`, `gzip` or empty), path and
-/// query.
-type Key = (i64, &'static str, String);
+/// What identifies an answer: directory version, encoding (`br`, `gzip` or empty), language,
+/// path and query.
+type Key = (i64, &'static str, Lang, String);
 
 /// An answer as sent: its body and its headers (content type and encoding, `Vary`, a file
 /// name for a download).
@@ -41,7 +42,7 @@ struct BySize;
 
 impl quick_cache::Weighter<Key, Kept> for BySize {
     fn weight(&self, key: &Key, kept: &Kept) -> u64 {
-        (key.2.len() + kept.body.len() + 64) as u64
+        (key.3.len() + kept.body.len() + 64) as u64
     }
 }
 
@@ -79,6 +80,7 @@ pub async fn answer_cache(
     let key: Key = (
         state.directory.snapshot().version,
         encoding,
+        crate::i18n::current(),
         req.uri()
             .path_and_query()
             .map_or_else(String::new, |p| p.as_str().to_string()),

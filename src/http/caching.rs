@@ -12,6 +12,7 @@ use actix_web::{web, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
+use crate::i18n::{self, Lang};
 
 /// How long shared caches and browsers may reuse an answer without asking again.
 pub const MAX_AGE_SECS: u32 = 60;
@@ -20,15 +21,21 @@ pub const MAX_AGE_SECS: u32 = 60;
 const CACHE_CONTROL: &str = "public, max-age=60";
 
 /// The weak tag of a request at a directory version: `W/"v<version>-<hash of path and query>"`,
-/// the hash being the first eight bytes of the SHA-256 of `path?query` in hex.
-pub fn etag(version: i64, path: &str, query: &str) -> HeaderValue {
+/// the hash being the first eight bytes of the SHA-256 of `path?query` in hex. An answer in
+/// Welsh is another representation, so its tag ends `-cy`.
+pub fn etag(version: i64, lang: Lang, path: &str, query: &str) -> HeaderValue {
     let mut hasher = Sha256::new();
     hasher.update(path.as_bytes());
     hasher.update(b"?");
     hasher.update(query.as_bytes());
     let digest = hasher.finalize();
     let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    HeaderValue::from_str(&format!("W/\"v{version}-{hash}\"")).expect("a tag is visible ASCII")
+    let suffix = match lang {
+        Lang::En => String::new(),
+        other => format!("-{}", other.code()),
+    };
+    HeaderValue::from_str(&format!("W/\"v{version}-{hash}{suffix}\""))
+        .expect("a tag is visible ASCII")
 }
 
 /// Does an `If-None-Match` header name this tag? (Weak comparison, as RFC 9110 asks for GET.)
@@ -56,7 +63,7 @@ pub async fn conditional_get(
     let (Some(version), true) = (version, is_public_api(&req)) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let tag = etag(version, req.path(), req.query_string());
+    let tag = etag(version, i18n::current(), req.path(), req.query_string());
     let cache_control = HeaderValue::from_static(CACHE_CONTROL);
     let fresh = req
         .headers()
@@ -84,7 +91,21 @@ mod tests {
     use super::*;
 
     fn tag(version: i64, path: &str, query: &str) -> String {
-        etag(version, path, query).to_str().unwrap().to_string()
+        etag(version, Lang::En, path, query)
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn each_language_has_its_own_tag() {
+        let en = tag(3, "/api/v1/treatment", "");
+        let cy = etag(3, Lang::Cy, "/api/v1/treatment", "");
+        assert_eq!(
+            cy.to_str().unwrap(),
+            format!("{}-cy\"", en.trim_end_matches('"'))
+        );
+        assert!(!matches(&en, cy.to_str().unwrap()));
     }
 
     #[test]

@@ -92,7 +92,14 @@ pub async fn language(
         HeaderValue::from_static(lang.tag()),
     );
     if api {
-        headers.append(header::VARY, HeaderValue::from_static("Accept-Language"));
+        // One Vary header listing every field (CORS, outside, reads just one).
+        let vary = match headers.get(header::VARY).and_then(|v| v.to_str().ok()) {
+            Some(existing) if !existing.is_empty() => format!("{existing}, Accept-Language"),
+            _ => "Accept-Language".to_string(),
+        };
+        if let Ok(value) = HeaderValue::from_str(&vary) {
+            headers.insert(header::VARY, value);
+        }
     }
     Ok(res)
 }

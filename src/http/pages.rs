@@ -163,6 +163,15 @@ pub trait Words {
         self.lang_attr(&Lang::En)
     }
 
+    /// The URLs of a `;`-separated source cell.
+    fn sources<'s>(&self, sources: &'s str) -> Vec<&'s str> {
+        sources
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
     fn page_lang(&self) -> &'static str {
         i18n::current().tag()
     }

@@ -268,6 +268,154 @@ async fn a_search_submitted_empty_focuses_an_error_summary_whose_link_leads_to_t
     server.stop().await;
 }
 
+/// The text of the first element `css` finds.
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_welsh_a_search_an_error_summary_and_referral_guidance() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(&db).await;
+    let Some(b) = browser(1280, 900).await else {
+        server.stop().await;
+        return;
+    };
+    let c = &b.client;
+    // From the English home page, the language link leads to the Welsh one.
+    c.goto(&format!("{}/", server.base)).await.unwrap();
+    c.find(Locator::Id("language-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang=cy]"))
+        .await
+        .unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/cy/");
+    assert_eq!(
+        c.title().await.unwrap(),
+        "Dod o hyd i ganolfan ganser neu uned TYA – Gofal canser i bobl ifanc"
+    );
+    let lang = c
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(lang, json!("cy"));
+
+    // Submitted empty: the Welsh error summary has the focus and leads to the field.
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let summary = text_of(c, "#error-summary").await;
+    assert!(summary.contains("Mae problem"), "{summary}");
+    assert!(
+        summary.contains("Rhowch god post, tref neu ddinas"),
+        "{summary}"
+    );
+    let focused = c
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("error-summary"));
+    c.find(Locator::Css("#error-summary a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(c.current_url().await.unwrap().as_str().ends_with("#q"));
+
+    // A Welsh place name, searched from the Welsh form, answers in Welsh and stays Welsh.
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("Abertawe")
+        .await
+        .unwrap();
+    c.find(Locator::Css("label[for=kind-centre]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("results")).await.unwrap();
+    assert_eq!(text_of(c, "h1").await, "Canolfannau canser ger Abertawe");
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.path(), "/cy/search");
+    let first = text_of(c, "#result-1 .result-title").await;
+    assert!(
+        first.contains("Singleton") || first.contains("South West Wales"),
+        "{first}"
+    );
+    let distance = text_of(c, "#result-1 .distance").await;
+    assert!(distance.contains("milltir"), "{distance}");
+    // The same results in English, the query kept.
+    c.find(Locator::Id("language-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("results")).await.unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/search");
+    assert!(text_of(c, "h1").await.starts_with("Cancer centres near"));
+
+    // Referral guidance in Welsh.
+    c.goto(&format!("{}/cy/referral", server.base))
+        .await
+        .unwrap();
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("Caerdydd")
+        .await
+        .unwrap();
+    c.find(Locator::Id("age"))
+        .await
+        .unwrap()
+        .send_keys("17")
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let heading = text_of(c, "#pathway-heading").await;
+    assert!(
+        heading.starts_with("Canllawiau ar gyfer person 17 oed ger"),
+        "{heading}"
+    );
+    let rule = text_of(c, ".pathway-rule").await;
+    assert!(rule.contains("16 i 24 oed"), "{rule}");
+    let note = text_of(c, ".pathway .translation-note").await;
+    assert!(
+        note.contains("Nid yw'r testun Cymraeg hwn wedi'i adolygu eto"),
+        "{note}"
+    );
+    b.client.clone().close().await.unwrap();
+    server.stop().await;
+}
+
 /// The main pages and what to call their screenshots.
 const PAGES: &[(&str, &str)] = &[
     ("home", "/"),
@@ -281,6 +429,16 @@ const PAGES: &[(&str, &str)] = &[
     ("place", "/search?q=Newport&kind=tya_unit"),
     ("unknown-place", "/search?q=Lougborough"),
     ("near-you", "/search?lat=53.993&lon=-1.539"),
+    ("cy-home", "/cy/"),
+    ("cy-results", "/cy/search?q=Caerdydd&kind=tya_unit&age=17"),
+    ("cy-error", "/cy/search?q="),
+    ("cy-centre", "/cy/centres/cc-velindre"),
+    ("cy-treatment", "/cy/treatment"),
+    ("cy-topic", "/cy/treatment/induction"),
+    ("cy-registries", "/cy/registries"),
+    ("cy-referral", "/cy/referral?q=CF14+4XW&age=17"),
+    ("cy-unknown-place", "/cy/search?q=Lougborough"),
+    ("cy-not-found", "/cy/tudalen-nad-yw-yn-bod"),
 ];
 
 /// The serious and critical axe-core violations of the page now open.
@@ -324,7 +482,10 @@ async fn main_pages_pass_axe_fit_320px_and_are_screenshotted() {
         if !violations.is_empty() {
             failures.push(format!("{path}: {}", Value::from(violations)));
         }
-        if matches!(*name, "home" | "results" | "centre" | "referral" | "error") {
+        if matches!(
+            *name,
+            "home" | "results" | "centre" | "referral" | "error" | "cy-results"
+        ) {
             let png = desktop.client.screenshot().await.unwrap();
             std::fs::write(shots.join(format!("{name}-desktop.png")), png).unwrap();
         }

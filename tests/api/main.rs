@@ -20,3 +20,4 @@ mod postgres;
 mod referral;
 mod support;
 mod web;
+mod welsh;

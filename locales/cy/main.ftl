@@ -312,3 +312,24 @@ error-lat-lon-missing = mae { $name } ar goll; rhowch lat a lon
 error-max-km = ni chaniateir max_km { $value }; a ganiateir: mwy na 0 a hyd at { $max }
 error-format = nid yw'r format '{ $value }' yn cael ei gefnogi; a ganiateir: json, geojson, svg
 error-nothing-here = nid oes dim yn { $path }; gweler /docs am yr API
+problem-too-many-requests = Gormod o geisiadau
+problem-too-many-requests-detail = gormod o geisiadau o'r cyfeiriad hwn; rhowch gynnig arall arni ymhen { $wait } eiliad
+statistics-none = Nid oes gennym ffigurau cyhoeddedig ar gyfer { $nation } sy'n cyfateb i'r hidlwyr hyn.
+
+## Atebion FHIR ac Open Referral UK
+
+fhir-kind-tya = Uned ganser i bobl ifanc yn eu harddegau ac oedolion ifanc (TYA)
+fhir-ages = { $min } i { $max } oed
+fhir-ages-comment = Yn derbyn pobl { $min } i { $max } oed.
+fhir-no-ages = Dim ystod oedran wedi'i chofnodi
+fhir-no-ages-adult = Gwasanaethau canser i oedolion; nid yw'r cyfeiriadur yn cofnodi terfyn oedran.
+fhir-no-ages-tya = Nid yw'r cyfeiriadur yn cofnodi ystod oedran.
+oruk-kind-tya = Uned ganser i bobl ifanc yn eu harddegau ac oedolion ifanc
+oruk-kind-tya-about = Ward neu wasanaeth i bobl ifanc yn eu harddegau ac oedolion ifanc sydd â chanser, fel arfer rhwng 16 a 24 oed.
+oruk-kind-centre-about = Safle ysbyty sy'n trin canser gyda chemotherapi, radiotherapi neu'r ddau.
+oruk-ages = Pobl { $min } i { $max } oed.
+oruk-no-ages = Nid oes ystod oedran wedi'i chofnodi ar gyfer y gwasanaeth hwn.
+oruk-a-tya-unit = Uned i bobl ifanc yn eu harddegau ac oedolion ifanc sydd â chanser
+oruk-a-cancer-centre = Canolfan ganser
+oruk-description = { $kind } yn { $hospital }, { $town }. Mae'n cynnig { $offers }.
+oruk-phone = Prif rif (switsfwrdd neu uned)

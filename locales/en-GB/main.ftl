@@ -308,3 +308,24 @@ error-lat-lon-missing = { $name } is missing; give both lat and lon
 error-max-km = max_km { $value } is not allowed; allowed: more than 0 and up to { $max }
 error-format = format '{ $value }' is not supported; allowed: json, geojson, svg
 error-nothing-here = there is nothing at { $path }; see /docs for the API
+problem-too-many-requests = Too many requests
+problem-too-many-requests-detail = too many requests from this address; try again in { $wait } s
+statistics-none = We have no published figures for { $nation } that match these filters.
+
+## FHIR and Open Referral UK answers
+
+fhir-kind-tya = Teenage and young adult (TYA) cancer unit
+fhir-ages = Ages { $min } to { $max }
+fhir-ages-comment = Takes people aged { $min } to { $max } years.
+fhir-no-ages = No age range recorded
+fhir-no-ages-adult = Adult cancer services; the directory records no age limit.
+fhir-no-ages-tya = The directory records no age range.
+oruk-kind-tya = Teenage and young adult cancer unit
+oruk-kind-tya-about = A ward or service for teenagers and young adults with cancer, usually aged 16 to 24.
+oruk-kind-centre-about = A hospital site that treats cancer with chemotherapy, radiotherapy or both.
+oruk-ages = People aged { $min } to { $max }.
+oruk-no-ages = No age range is recorded for this service.
+oruk-a-tya-unit = A unit for teenagers and young adults with cancer
+oruk-a-cancer-centre = A cancer centre
+oruk-description = { $kind } at { $hospital }, { $town }. It offers { $offers }.
+oruk-phone = Main number (switchboard or unit)

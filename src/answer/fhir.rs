@@ -238,14 +238,14 @@ fn telecom(c: &Centre) -> Vec<ContactPoint> {
 
 fn kind_concept(kind: CentreKind) -> CodeableConcept {
     match kind {
-        CentreKind::TyaUnit => CodeableConcept::coded(
+        CentreKind::TyaUnit => {
+            CodeableConcept::coded(KIND_SYSTEM, kind.as_str(), &crate::tr!("fhir-kind-tya"))
+        }
+        CentreKind::CancerCentre => CodeableConcept::coded(
             KIND_SYSTEM,
             kind.as_str(),
-            "Teenage and young adult (TYA) cancer unit",
+            &crate::tr!("kind-cancer-centre"),
         ),
-        CentreKind::CancerCentre => {
-            CodeableConcept::coded(KIND_SYSTEM, kind.as_str(), "Cancer centre")
-        }
     }
 }
 
@@ -330,20 +330,18 @@ fn eligibility(ages: Option<AgeRange>, kind: CentreKind) -> Eligibility {
         Some(a) => Eligibility {
             code: CodeableConcept {
                 coding: Vec::new(),
-                text: Some(format!("Ages {} to {}", a.min(), a.max())),
+                text: Some(crate::tr!("fhir-ages", min = a.min(), max = a.max())),
             },
-            comment: format!("Takes people aged {} to {} years.", a.min(), a.max()),
+            comment: crate::tr!("fhir-ages-comment", min = a.min(), max = a.max()),
         },
         None => Eligibility {
             code: CodeableConcept {
                 coding: Vec::new(),
-                text: Some("No age range recorded".to_string()),
+                text: Some(crate::tr!("fhir-no-ages")),
             },
             comment: match kind {
-                CentreKind::CancerCentre => {
-                    "Adult cancer services; the directory records no age limit.".to_string()
-                }
-                CentreKind::TyaUnit => "The directory records no age range.".to_string(),
+                CentreKind::CancerCentre => crate::tr!("fhir-no-ages-adult"),
+                CentreKind::TyaUnit => crate::tr!("fhir-no-ages-tya"),
             },
         },
     }

@@ -188,15 +188,15 @@ pub fn taxonomy_terms() -> Vec<TaxonomyTerm> {
     let kinds = CentreKind::ALL.iter().map(|k| {
         let (name, description) = match k {
             CentreKind::TyaUnit => (
-                "Teenage and young adult cancer unit",
-                "A ward or service for teenagers and young adults with cancer, usually aged 16 to 24.",
+                crate::tr!("oruk-kind-tya"),
+                crate::tr!("oruk-kind-tya-about"),
             ),
             CentreKind::CancerCentre => (
-                "Cancer centre",
-                "A hospital site that treats cancer with chemotherapy, radiotherapy or both.",
+                crate::tr!("kind-cancer-centre"),
+                crate::tr!("oruk-kind-centre-about"),
             ),
         };
-        term(k.as_str(), name, description)
+        term(k.as_str(), &name, &description)
     });
     let services = Service::ALL
         .iter()
@@ -232,23 +232,24 @@ pub fn term_codes(c: &Centre) -> Vec<&'static str> {
 pub fn summary(c: &Centre, last_modified: &str) -> ServiceSummary {
     let organization = organization(c);
     let eligibility_description = match c.ages {
-        Some(a) => format!("People aged {} to {}.", a.min(), a.max()),
-        None => "No age range is recorded for this service.".to_string(),
+        Some(a) => crate::tr!("oruk-ages", min = a.min(), max = a.max()),
+        None => crate::tr!("oruk-no-ages"),
     };
     let kind = match c.kind {
-        CentreKind::TyaUnit => "A unit for teenagers and young adults with cancer",
-        CentreKind::CancerCentre => "A cancer centre",
+        CentreKind::TyaUnit => crate::tr!("oruk-a-tya-unit"),
+        CentreKind::CancerCentre => crate::tr!("oruk-a-cancer-centre"),
     };
     let offers: Vec<String> = c.services.iter().map(|s| s.plain_words()).collect();
     ServiceSummary {
         id: uuid("service", &c.id),
         organization_id: organization.id.clone(),
         name: c.name.clone(),
-        description: format!(
-            "{kind} at {}, {}. It offers {}.",
-            c.hospital,
-            c.town,
-            offers.join(", ")
+        description: crate::tr!(
+            "oruk-description",
+            kind = kind,
+            hospital = c.hospital.as_str(),
+            town = c.town.as_str(),
+            offers = offers.join(", ")
         ),
         url: (!c.website.is_empty()).then(|| c.website.clone()),
         status: "active",
@@ -303,7 +304,7 @@ pub fn full(c: &Centre, last_modified: &str) -> ServiceFull {
             id: uuid("phone", &c.id),
             service_id: summary.id.clone(),
             number: c.phone.clone(),
-            description: "Main number (switchboard or unit)".to_string(),
+            description: crate::tr!("oruk-phone"),
         })
         .into_iter()
         .collect();

@@ -392,12 +392,9 @@ pub async fn registry_statistics(
         age_band.as_deref(),
         period.as_deref(),
     );
-    let message = results.is_empty().then(|| {
-        format!(
-            "We have no published figures for {} that match these filters.",
-            nation.display_name()
-        )
-    });
+    let message = results
+        .is_empty()
+        .then(|| crate::tr!("statistics-none", nation = nation.display_name()));
     Ok(HttpResponse::Ok().json(StatisticsList {
         nation,
         registry: snapshot.registries.get(&nation).map(|r| r.name.clone()),

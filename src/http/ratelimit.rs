@@ -68,9 +68,9 @@ impl KeyExtractor for ClientKey {
             .insert_header(("Retry-After", wait.to_string()))
             .json(serde_json::json!({
                 "type": "about:blank",
-                "title": "Too many requests",
+                "title": crate::tr!("problem-too-many-requests"),
                 "status": 429,
-                "detail": format!("too many requests from this address; try again in {wait} s"),
+                "detail": crate::tr!("problem-too-many-requests-detail", wait = wait),
             }))
     }
 

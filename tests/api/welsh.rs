@@ -344,6 +344,17 @@ async fn the_api_answers_in_welsh_when_asked() {
         .as_str()
         .unwrap()
         .starts_with("Canllawiau"));
+    // Open Referral UK and FHIR answers describe services in Welsh too.
+    let (headers, oruk) = json_in(&server, "/oruk/services?per_page=5", "cy").await;
+    assert_eq!(headers["content-language"], "cy");
+    assert!(oruk.to_string().contains("Mae'n cynnig"), "{oruk}");
+    let (_, fhir) = json_in(&server, "/fhir/HealthcareService?_count=5", "cy").await;
+    assert!(
+        fhir.to_string().contains("Yn derbyn pobl") || fhir.to_string().contains("oedran"),
+        "{fhir}"
+    );
+    let (_, fhir_en) = json_in(&server, "/fhir/HealthcareService?_count=5", "en").await;
+    assert!(!fhir_en.to_string().contains("Yn derbyn pobl"));
     let (_, topics) = json_in(&server, "/api/v1/treatment/induction", "cy").await;
     assert!(topics["topic"]["title"]
         .as_str()

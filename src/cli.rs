@@ -370,6 +370,14 @@ fn run_check_data(settings: &Settings, json: bool) -> anyhow::Result<ExitCode> {
                 d.oldest_check.as_deref().unwrap_or("-")
             );
         }
+        for d in &report.datasets {
+            if let Some(w) = &d.welsh {
+                println!(
+                    "{}: Welsh for {} of {} rows, {} reviewed by a Welsh-speaking clinician",
+                    d.dataset, w.rows_with_welsh, d.rows, w.reviewed
+                );
+            }
+        }
         if report.broken_rules.is_empty() {
             println!("no rule is broken");
         } else {

@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::dataset::Provenance;
+use crate::i18n::{Bilingual, Review};
 use crate::index::Snapshot;
 
 /// Rows older than this many days are reported as not checked recently.
@@ -31,6 +32,32 @@ pub struct DatasetHealth {
     pub not_verified_for_a_year: usize,
     /// The oldest `last_verified` date.
     pub oldest_check: Option<String>,
+    /// For the datasets with Welsh columns: how many rows have their Welsh, and how many of
+    /// those a Welsh-speaking clinician has reviewed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welsh: Option<WelshHealth>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WelshHealth {
+    pub rows_with_welsh: usize,
+    pub reviewed: usize,
+}
+
+impl WelshHealth {
+    fn of<'a, B: Bilingual + 'a>(rows: impl Iterator<Item = &'a B>) -> Option<Self> {
+        let mut health = WelshHealth {
+            rows_with_welsh: 0,
+            reviewed: 0,
+        };
+        for row in rows.filter(|r| r.has_welsh()) {
+            health.rows_with_welsh += 1;
+            if row.review() == Some(Review::Reviewed) {
+                health.reviewed += 1;
+            }
+        }
+        Some(health)
+    }
 }
 
 /// The whole report.
@@ -55,6 +82,7 @@ fn figures<'a>(
         unverified_values: 0,
         not_verified_for_a_year: 0,
         oldest_check: None,
+        welsh: None,
     };
     let mut oldest: Option<NaiveDate> = None;
     for p in rows {
@@ -154,7 +182,16 @@ pub fn report(snapshot: &Snapshot, reference: Option<&Path>, today: NaiveDate) -
             .filter(|f| (today - f.last_verified).num_days() > STALE_AFTER_DAYS)
             .count(),
         oldest_check: oldest.map(|d| d.format("%Y-%m-%d").to_string()),
+        welsh: None,
     });
+    for d in &mut datasets {
+        d.welsh = match d.dataset {
+            "treatment" => WelshHealth::of(snapshot.topics.iter().map(|t| &t.welsh)),
+            "referral_rules" => WelshHealth::of(snapshot.referral_rules.iter().map(|r| &r.welsh)),
+            "registries" => WelshHealth::of(snapshot.registries.values().map(|r| &r.welsh)),
+            _ => None,
+        };
+    }
 
     let mut broken = Vec::new();
     for d in &datasets {

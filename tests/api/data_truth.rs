@@ -199,6 +199,15 @@ fn the_data_health_report_passes_on_the_shipped_data_and_names_a_broken_rule() {
     assert!(centres["rows"].as_u64().unwrap() >= 120);
     assert_eq!(centres["share_with_source"], 1.0);
     assert!(datasets.iter().any(|d| d["dataset"] == "family"));
+    // The Welsh text: every topic has it, none is reviewed yet, and centres have no Welsh
+    // columns.
+    let topics = datasets
+        .iter()
+        .find(|d| d["dataset"] == "treatment")
+        .unwrap();
+    assert_eq!(topics["welsh"]["rows_with_welsh"], topics["rows"]);
+    assert_eq!(topics["welsh"]["reviewed"], 0);
+    assert!(centres.get("welsh").is_none());
     assert!(
         report["broken_rules"].as_array().unwrap().is_empty(),
         "{report}"
@@ -211,5 +220,8 @@ fn the_data_health_report_passes_on_the_shipped_data_and_names_a_broken_rule() {
     assert_eq!(imported.code, 0, "{}", imported.stderr);
     let out = db.cli(&["check-data"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out
+        .stdout
+        .contains("treatment: Welsh for 14 of 14 rows, 0 reviewed by a Welsh-speaking clinician"));
     assert!(out.stdout.contains("no-such-centre"), "{}", out.stdout);
 }

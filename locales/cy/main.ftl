@@ -333,3 +333,21 @@ oruk-a-tya-unit = Uned i bobl ifanc yn eu harddegau ac oedolion ifanc sydd â ch
 oruk-a-cancer-centre = Canolfan ganser
 oruk-description = { $kind } yn { $hospital }, { $town }. Mae'n cynnig { $offers }.
 oruk-phone = Prif rif (switsfwrdd neu uned)
+
+## Rhagor o broblemau y mae'r API yn eu hadrodd
+
+error-list-format = nid yw'r format '{ $value }' yn cael ei gefnogi; a ganiateir: json, csv, geojson
+error-no-centre = nid oes canolfan gyda'r id '{ $id }'
+error-no-registry = nid oes cofrestrfa wedi'i llwytho ar gyfer { $nation }
+error-no-topic = nid oes pwnc triniaeth gyda'r slug '{ $slug }'
+error-shape = { $name }: nid yw '{ $value }' yn { $what }
+shape-age-band = fand oedran; a ganiateir: all_ages, ystod fel 15-24, neu 85+
+shape-period = gyfnod; a ganiateir: blwyddyn fel 2022 neu ystod fel 2013-2017
+error-places-q-missing = mae q ar goll; rhowch ddechrau enw lle, e.e. q=aber
+error-places-q-too-long = mae q yn hwy na 100 nod; rhowch ddechrau enw lle
+error-referral-age-missing = mae age ar goll; rhowch oed y person ifanc mewn blynyddoedd cyfan (0 i 120)
+error-bulk-body = nid yw'r corff yn gais swmp: { $reason }; disgwylir {"{"}"locations": [{"{"}"id": "r1", "postcode": "CF14 2TL"{"}"}, ...], "kind": ..., "age": ..., "limit": ...{"}"}
+error-bulk-empty = mae locations yn wag; rhowch 1 i 100 lleoliad
+error-bulk-too-many = anfonwyd { $sent } lleoliad; ar y mwyaf { $max } sy'n cael eu hateb mewn un cais: rhannwch y rhestr
+error-bulk-id = nid yw locations[{ $at }].id yn destun nac yn rhif cyfan
+error-whole-number = ni chaniateir { $name } { $value }; a ganiateir: rhif cyfan o { $min } i { $max }

@@ -329,3 +329,21 @@ oruk-a-tya-unit = A unit for teenagers and young adults with cancer
 oruk-a-cancer-centre = A cancer centre
 oruk-description = { $kind } at { $hospital }, { $town }. It offers { $offers }.
 oruk-phone = Main number (switchboard or unit)
+
+## More problems the API reports
+
+error-list-format = format '{ $value }' is not supported; allowed: json, csv, geojson
+error-no-centre = no centre has the id '{ $id }'
+error-no-registry = no registry is loaded for { $nation }
+error-no-topic = no treatment topic has the slug '{ $slug }'
+error-shape = { $name }: '{ $value }' is not { $what }
+shape-age-band = an age band; allowed: all_ages, a range such as 15-24, or 85+
+shape-period = a period; allowed: a year such as 2022 or a range such as 2013-2017
+error-places-q-missing = q is missing; give the start of a place name, e.g. q=lough
+error-places-q-too-long = q is longer than 100 characters; give the start of a place name
+error-referral-age-missing = age is missing; give the young person's age in whole years (0 to 120)
+error-bulk-body = the body is not a bulk request: { $reason }; expected {"{"}"locations": [{"{"}"id": "r1", "postcode": "LS9 7TF"{"}"}, ...], "kind": ..., "age": ..., "limit": ...{"}"}
+error-bulk-empty = locations is empty; give 1 to 100 locations
+error-bulk-too-many = { $sent } locations were sent; at most { $max } are answered in one request: split the list
+error-bulk-id = locations[{ $at }].id is not text or a whole number
+error-whole-number = { $name } { $value } is not allowed; allowed: a whole number from { $min } to { $max }

@@ -142,10 +142,7 @@ impl TryFrom<ListQuery> for ListRequest {
             Some(other) => {
                 return Err(ApiError::bad_parameter(
                     "format",
-                    format!(
-                        "format '{}' is not supported; allowed: json, csv, geojson",
-                        shorten(other)
-                    ),
+                    crate::tr!("error-list-format", value = shorten(other)),
                 ))
             }
         };
@@ -244,7 +241,7 @@ pub async fn get_centre(state: State, id: web::Path<String>) -> Result<HttpRespo
     let snapshot = state.directory.snapshot();
     let centre = snapshot
         .centre(&id)
-        .ok_or_else(|| ApiError::NotFound(format!("no centre has the id '{}'", shorten(&id))))?;
+        .ok_or_else(|| ApiError::NotFound(crate::tr!("error-no-centre", id = shorten(&id))))?;
     let registry = RegistryView::of(&snapshot, centre.nation, &FigureQuery::default());
     Ok(HttpResponse::Ok().json(CentreDetail {
         centre: CentreView::with_family(&snapshot, centre),
@@ -287,9 +284,9 @@ pub async fn get_registry(
     let nation = Nation::parse(&nation).map_err(ApiError::NotFound)?;
     let snapshot = state.directory.snapshot();
     let registry = snapshot.registries.get(&nation).ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "no registry is loaded for {}",
-            nation.display_name()
+        ApiError::NotFound(crate::tr!(
+            "error-no-registry",
+            nation = nation.display_name()
         ))
     })?;
     Ok(HttpResponse::Ok().json(RegistryDetail {
@@ -331,7 +328,7 @@ fn shaped(
     match params::given(name, value)? {
         Some(v) if !fits(&v) => Err(ApiError::bad_parameter(
             name,
-            format!("{name}: '{}' is not {what}", shorten(&v)),
+            crate::tr!("error-shape", name = name, value = shorten(&v), what = what),
         )),
         v => Ok(v),
     }
@@ -376,14 +373,9 @@ pub async fn registry_statistics(
         "age_band",
         age_band,
         is_age_band,
-        "an age band; allowed: all_ages, a range such as 15-24, or 85+",
+        &crate::tr!("shape-age-band"),
     )?;
-    let period = shaped(
-        "period",
-        period,
-        is_period,
-        "a period; allowed: a year such as 2022 or a range such as 2013-2017",
-    )?;
+    let period = shaped("period", period, is_period, &crate::tr!("shape-period"))?;
     let snapshot = state.directory.snapshot();
     let results = crate::answer::figures::list(
         &snapshot,
@@ -470,12 +462,7 @@ pub async fn get_treatment(
         .topics
         .iter()
         .find(|t| t.slug == *slug)
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "no treatment topic has the slug '{}'",
-                shorten(&slug)
-            ))
-        })?;
+        .ok_or_else(|| ApiError::NotFound(crate::tr!("error-no-topic", slug = shorten(&slug))))?;
     Ok(HttpResponse::Ok().json(TopicDetail {
         topic: TopicView::from(topic),
         dataset: DatasetView::from(&*snapshot),

@@ -141,7 +141,7 @@ fn problem_of(e: &ApiError, index: usize) -> ItemProblem {
     };
     ItemProblem {
         kind: "about:blank",
-        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        title: e.title(),
         status: status.as_u16(),
         detail: e.to_string(),
         parameter,
@@ -156,7 +156,13 @@ fn filters_of(r: &BulkRequest) -> Result<Filters, ApiError> {
         } else {
             Err(ApiError::bad_parameter(
                 name,
-                format!("{name} {v} is not allowed; allowed: a whole number from {min} to {max}"),
+                crate::tr!(
+                    "error-whole-number",
+                    name = name,
+                    value = v.to_string(),
+                    min = min.to_string(),
+                    max = max.to_string()
+                ),
             ))
         }
     };
@@ -175,24 +181,19 @@ fn filters_of(r: &BulkRequest) -> Result<Filters, ApiError> {
         if !(m > 0.0 && m <= 2000.0) {
             return Err(ApiError::bad_parameter(
                 "max_km",
-                format!("max_km {m} is not allowed; allowed: more than 0 and up to 2000"),
+                crate::tr!("error-max-km", value = m.to_string(), max = "2000"),
             ));
         }
     }
     let kind = r
         .kind
         .as_deref()
-        .map(|k| {
-            CentreKind::parse(k).map_err(|e| ApiError::bad_parameter("kind", format!("kind: {e}")))
-        })
+        .map(|k| CentreKind::parse(k).map_err(|e| ApiError::bad_parameter("kind", e)))
         .transpose()?;
     let services = r
         .service
         .iter()
-        .map(|s| {
-            Service::parse(s)
-                .map_err(|e| ApiError::bad_parameter("service", format!("service: {e}")))
-        })
+        .map(|s| Service::parse(s).map_err(|e| ApiError::bad_parameter("service", e)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Filters {
         kind,
@@ -220,20 +221,19 @@ fn filters_of(r: &BulkRequest) -> Result<Filters, ApiError> {
 pub async fn nearest_bulk(state: State, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let request: BulkRequest = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
         parameter: None,
-        detail: format!(
-            "the body is not a bulk request: {e}; expected {{\"locations\": [{{\"id\": \"r1\", \"postcode\": \"LS9 7TF\"}}, ...], \"kind\": ..., \"age\": ..., \"limit\": ...}}"
-        ),
+        detail: crate::tr!("error-bulk-body", reason = e.to_string()),
     })?;
     if request.locations.len() > MAX_LOCATIONS {
-        return Err(ApiError::PayloadTooLarge(format!(
-            "{} locations were sent; at most {MAX_LOCATIONS} are answered in one request: split the list",
-            request.locations.len()
+        return Err(ApiError::PayloadTooLarge(crate::tr!(
+            "error-bulk-too-many",
+            sent = request.locations.len(),
+            max = MAX_LOCATIONS
         )));
     }
     if request.locations.is_empty() {
         return Err(ApiError::bad_parameter(
             "locations",
-            "locations is empty; give 1 to 100 locations",
+            crate::tr!("error-bulk-empty"),
         ));
     }
     if let Some(at) = request
@@ -243,7 +243,7 @@ pub async fn nearest_bulk(state: State, body: web::Bytes) -> Result<HttpResponse
     {
         return Err(ApiError::bad_parameter(
             &format!("locations[{at}].id"),
-            format!("locations[{at}].id is not text or a whole number"),
+            crate::tr!("error-bulk-id", at = at),
         ));
     }
     let filters = filters_of(&request)?;

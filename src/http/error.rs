@@ -49,6 +49,23 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The HTTP status in words, in the language asked for.
+    pub fn title(&self) -> String {
+        crate::tr!(match self {
+            Self::BadRequest { .. } => "problem-bad-request",
+            Self::NotFound(_) | Self::UnknownPlace { .. } => "problem-not-found",
+            Self::MethodNotAllowed { .. } => "problem-method-not-allowed",
+            Self::Unprocessable { .. } => "problem-unprocessable",
+            Self::Conflict(_) => "problem-conflict",
+            Self::Unauthorized(_) => "problem-unauthorized",
+            Self::PayloadTooLarge(_) => "problem-payload-too-large",
+            Self::UnsupportedMediaType(_) => "problem-unsupported-media-type",
+            Self::UriTooLong(_) => "problem-uri-too-long",
+            Self::Unavailable(_) => "problem-unavailable",
+            Self::Internal(_) => "problem-internal",
+        })
+    }
+
     pub fn bad_parameter(parameter: &str, detail: impl Into<String>) -> Self {
         Self::BadRequest {
             parameter: Some(parameter.to_string()),
@@ -115,22 +132,10 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let title = crate::tr!(match self {
-            Self::BadRequest { .. } => "problem-bad-request",
-            Self::NotFound(_) | Self::UnknownPlace { .. } => "problem-not-found",
-            Self::MethodNotAllowed { .. } => "problem-method-not-allowed",
-            Self::Unprocessable { .. } => "problem-unprocessable",
-            Self::Conflict(_) => "problem-conflict",
-            Self::Unauthorized(_) => "problem-unauthorized",
-            Self::PayloadTooLarge(_) => "problem-payload-too-large",
-            Self::UnsupportedMediaType(_) => "problem-unsupported-media-type",
-            Self::UriTooLong(_) => "problem-uri-too-long",
-            Self::Unavailable(_) => "problem-unavailable",
-            Self::Internal(e) => {
-                tracing::error!(error = ?e, "request failed");
-                "problem-internal"
-            }
-        });
+        if let Self::Internal(e) = self {
+            tracing::error!(error = ?e, "request failed");
+        }
+        let title = self.title();
         let detail = match self {
             Self::Internal(_) => crate::tr!("problem-internal-detail"),
             Self::Unavailable(reason) => crate::tr!("problem-unavailable-detail", reason = reason),

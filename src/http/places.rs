@@ -58,13 +58,13 @@ pub async fn places(state: State, query: Query<PlacesQuery>) -> Result<HttpRespo
     let Some(q) = params::given("q", q)? else {
         return Err(ApiError::bad_parameter(
             "q",
-            "q is missing; give the start of a place name, e.g. q=lough",
+            crate::tr!("error-places-q-missing"),
         ));
     };
     if q.chars().count() > 100 {
         return Err(ApiError::bad_parameter(
             "q",
-            "q is longer than 100 characters; give the start of a place name",
+            crate::tr!("error-places-q-too-long"),
         ));
     }
     // Text without letters or digits matches no place: an empty list.

@@ -65,13 +65,11 @@ impl TryFrom<ReferralQuery> for ReferralRequest {
         }: ReferralQuery,
     ) -> Result<Self, ApiError> {
         let age = match params::given("age", q.age)? {
-            Some(raw) => {
-                parse_age(&raw).map_err(|e| ApiError::bad_parameter("age", format!("age: {e}")))?
-            }
+            Some(raw) => parse_age(&raw).map_err(|e| ApiError::bad_parameter("age", e))?,
             None => {
                 return Err(ApiError::bad_parameter(
                     "age",
-                    "age is missing; give the young person's age in whole years (0 to 120)",
+                    crate::tr!("error-referral-age-missing"),
                 ))
             }
         };

@@ -13,6 +13,7 @@ use centre_directory::config::DatabaseUrl;
 use centre_directory::db::Database;
 use centre_directory::domain::Coordinates;
 use centre_directory::geocode::Location;
+use centre_directory::i18n::{self, Lang};
 use centre_directory::import::load_missing_datasets;
 use centre_directory::index::Snapshot;
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -85,6 +86,15 @@ fn answer(c: &mut Criterion) {
     });
     group.bench_function("whole", |b| {
         b.iter(|| answer_json(&snapshot, black_box(points[next()]), &filters).len())
+    });
+    // The same answer in Welsh: every human-readable field from the Welsh catalogue and the
+    // Welsh columns of the datasets.
+    group.bench_function("whole_welsh", |b| {
+        b.iter(|| {
+            i18n::sync_scope(Lang::Cy, || {
+                answer_json(&snapshot, black_box(points[next()]), &filters).len()
+            })
+        })
     });
     group.finish();
 }

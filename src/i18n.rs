@@ -122,8 +122,11 @@ impl Lang {
         }
     }
 
-    fn id(self) -> LanguageIdentifier {
-        self.tag().parse().expect("a valid language tag")
+    fn id(self) -> &'static LanguageIdentifier {
+        static IDS: std::sync::OnceLock<[LanguageIdentifier; 2]> = std::sync::OnceLock::new();
+        let ids =
+            IDS.get_or_init(|| Lang::ALL.map(|l| l.tag().parse().expect("a valid language tag")));
+        &ids[self as usize]
     }
 }
 
@@ -198,7 +201,7 @@ pub fn text_in(lang: Lang, key: &str, args: &[(&'static str, Arg)]) -> String {
             .collect()
     });
     LOCALES
-        .try_lookup_complete(&lang.id(), key, args.as_ref())
+        .try_lookup_complete(lang.id(), key, args.as_ref())
         .unwrap_or_else(|| key.to_string())
 }
 
@@ -382,7 +385,7 @@ mod tests {
                 .map(|v| (v.as_str(), FluentValue::from("x")))
                 .collect();
             for lang in Lang::ALL {
-                let text = LOCALES.lookup_no_default_fallback(&lang.id(), key, Some(&args));
+                let text = LOCALES.lookup_no_default_fallback(lang.id(), key, Some(&args));
                 assert!(
                     text.is_some_and(|t| !t.is_empty()),
                     "{key} does not load in {lang:?}"

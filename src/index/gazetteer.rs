@@ -25,7 +25,8 @@ pub fn name_key(raw: &str) -> String {
         }
     }
     let mut words: Vec<&str> = spaced.split_whitespace().collect();
-    if words.len() > 1 && words[0] == "the" {
+    // A leading article: English "The", Welsh "Y" or "Yr" (Y Barri is found as Barri).
+    if words.len() > 1 && matches!(words[0], "the" | "y" | "yr") {
         words.remove(0);
     }
     words
@@ -289,6 +290,9 @@ mod tests {
         assert_eq!(name_key("St. Ives"), name_key("Saint Ives"));
         assert_eq!(name_key("King's Lynn"), name_key("kings lynn"));
         assert_eq!(name_key("The Mumbles"), name_key("mumbles"));
+        assert_eq!(name_key("Y Barri"), name_key("Barri"));
+        assert_eq!(name_key("Yr Wyddgrug"), "wyddgrug");
+        assert_eq!(name_key("York"), "york");
         assert_eq!(name_key("Ynys Môn"), "ynysmon");
         assert_eq!(name_key("Milton Keynes"), name_key("miltonkeynes"));
         assert_eq!(name_key("Brighton & Hove"), name_key("Brighton and Hove"));

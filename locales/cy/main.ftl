@@ -351,3 +351,19 @@ error-bulk-empty = mae locations yn wag; rhowch 1 i 100 lleoliad
 error-bulk-too-many = anfonwyd { $sent } lleoliad; ar y mwyaf { $max } sy'n cael eu hateb mewn un cais: rhannwch y rhestr
 error-bulk-id = nid yw locations[{ $at }].id yn destun nac yn rhif cyfan
 error-whole-number = ni chaniateir { $name } { $value }; a ganiateir: rhif cyfan o { $min } i { $max }
+
+## Problemau FHIR (diagnostics OperationOutcome)
+
+fhir-format = nid yw _format '{ $value }' yn cael ei gefnogi; JSON yn unig y mae'r gweinydd hwn yn ei siarad (application/fhir+json)
+fhir-accept = application/fhir+json yn unig y mae'r gweinydd hwn yn ei ateb
+fhir-unknown-id = nid yw { $resource }/{ $id } yn hysbys
+fhir-unknown-type = nid yw'r math o adnodd '{ $name }' yn cael ei gefnogi; a gefnogir: HealthcareService, Location, Organization
+fhir-not-whole = nid yw { $name } '{ $value }' yn rhif cyfan o 0 neu fwy
+fhir-include = nid yw _include '{ $value }' yn cael ei gefnogi; a gefnogir: HealthcareService:location
+fhir-unknown-parameter = paramedr chwilio anhysbys '{ $name }' ar gyfer { $resource }; a gefnogir: { $known }, a _count, _offset{ $include }
+fhir-near = { $name } '{ $value }': { $why }; disgwylir lledred|hydred|pellter|uned, e.e. 51.5|-3.2|25|km
+fhir-near-parts = rhowch ddwy i bedair rhan wedi'u gwahanu gan |
+fhir-near-lat = nid yw'r lledred yn rhif
+fhir-near-lon = nid yw'r hydred yn rhif
+fhir-near-unit = nid yw'r uned '{ $unit }' yn cael ei chefnogi; defnyddiwch km neu [mi_i]
+fhir-near-distance = nid yw'r pellter yn rhif o 0 neu fwy

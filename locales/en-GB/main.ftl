@@ -347,3 +347,19 @@ error-bulk-empty = locations is empty; give 1 to 100 locations
 error-bulk-too-many = { $sent } locations were sent; at most { $max } are answered in one request: split the list
 error-bulk-id = locations[{ $at }].id is not text or a whole number
 error-whole-number = { $name } { $value } is not allowed; allowed: a whole number from { $min } to { $max }
+
+## FHIR problems (OperationOutcome diagnostics)
+
+fhir-format = _format '{ $value }' is not supported; this server speaks JSON only (application/fhir+json)
+fhir-accept = this server answers application/fhir+json only
+fhir-unknown-id = { $resource }/{ $id } is not known
+fhir-unknown-type = resource type '{ $name }' is not supported; supported: HealthcareService, Location, Organization
+fhir-not-whole = { $name } '{ $value }' is not a whole number of 0 or more
+fhir-include = _include '{ $value }' is not supported; supported: HealthcareService:location
+fhir-unknown-parameter = unknown search parameter '{ $name }' for { $resource }; supported: { $known }, and _count, _offset{ $include }
+fhir-near = { $name } '{ $value }': { $why }; expected latitude|longitude|distance|unit, e.g. 53.8|-1.55|25|km
+fhir-near-parts = give two to four parts separated by |
+fhir-near-lat = the latitude is not a number
+fhir-near-lon = the longitude is not a number
+fhir-near-unit = unit '{ $unit }' is not supported; use km or [mi_i]
+fhir-near-distance = the distance is not a number of 0 or more

@@ -76,7 +76,7 @@ fn check_format(
                 StatusCode::NOT_ACCEPTABLE,
                 OperationOutcome::error(
                     "not-supported",
-                    format!("_format '{f}' is not supported; this server speaks JSON only (application/fhir+json)"),
+                    crate::tr!("fhir-format", value = f.as_str()),
                     Some("_format"),
                 ),
             ));
@@ -90,11 +90,7 @@ fn check_format(
         if !accept.split(',').any(|a| json(a) || a.trim().is_empty()) {
             return Err((
                 StatusCode::NOT_ACCEPTABLE,
-                OperationOutcome::error(
-                    "not-supported",
-                    "this server answers application/fhir+json only".to_string(),
-                    None,
-                ),
+                OperationOutcome::error("not-supported", crate::tr!("fhir-accept"), None),
             ));
         }
     }
@@ -146,7 +142,11 @@ pub async fn read(
         };
         match found {
             Some(r) => Ok(respond(StatusCode::OK, &r)),
-            None => Err(not_found(format!("{resource}/{id} is not known"))),
+            None => Err(not_found(crate::tr!(
+                "fhir-unknown-id",
+                resource = resource.as_str(),
+                id = id.as_str()
+            ))),
         }
     }))
 }
@@ -157,7 +157,7 @@ fn unknown_type(name: &str) -> (StatusCode, OperationOutcome) {
         StatusCode::NOT_FOUND,
         OperationOutcome::error(
             "not-supported",
-            format!("resource type '{shown}' is not supported; supported: HealthcareService, Location, Organization"),
+            crate::tr!("fhir-unknown-type", name = shown),
             None,
         ),
     )
@@ -223,7 +223,11 @@ impl SearchQuery {
                         .map_err(|_| {
                             invalid(
                                 "_count",
-                                format!("_count '{value}' is not a whole number of 0 or more"),
+                                crate::tr!(
+                                    "fhir-not-whole",
+                                    name = "_count",
+                                    value = value.as_str()
+                                ),
                             )
                         })?
                         .min(MAX_COUNT);
@@ -232,7 +236,7 @@ impl SearchQuery {
                     offset = value.parse().map_err(|_| {
                         invalid(
                             "_offset",
-                            format!("_offset '{value}' is not a whole number of 0 or more"),
+                            crate::tr!("fhir-not-whole", name = "_offset", value = value.as_str()),
                         )
                     })?;
                 }
@@ -243,7 +247,10 @@ impl SearchQuery {
                     {
                         include_location = true;
                     } else if strict {
-                        return Err(invalid("_include", format!("_include '{value}' is not supported; supported: HealthcareService:location")));
+                        return Err(invalid(
+                            "_include",
+                            crate::tr!("fhir-include", value = value.as_str()),
+                        ));
                     }
                 }
                 "_format" => {}
@@ -253,7 +260,7 @@ impl SearchQuery {
                     if value.is_empty() {
                         return Err(invalid(
                             key,
-                            format!("{key} is empty; give a value or leave it out"),
+                            crate::tr!("error-empty-parameter", name = key.as_str()),
                         ));
                     }
                     used.push((key.clone(), value.clone()));
@@ -265,7 +272,17 @@ impl SearchQuery {
                         let known: Vec<&str> = supported.iter().map(|(n, ..)| *n).collect();
                         return Err(invalid(
                             &shown,
-                            format!("unknown search parameter '{shown}' for {resource}; supported: {}, and _count, _offset{}", known.join(", "), if resource == "HealthcareService" { ", _include" } else { "" }),
+                            crate::tr!(
+                                "fhir-unknown-parameter",
+                                name = shown.as_str(),
+                                resource = resource,
+                                known = known.join(", "),
+                                include = if resource == "HealthcareService" {
+                                    ", _include"
+                                } else {
+                                    ""
+                                }
+                            ),
                         ));
                     }
                 }
@@ -361,35 +378,34 @@ fn near(
     value: &str,
 ) -> Result<(Coordinates, f64, DistanceUnit), (StatusCode, OperationOutcome)> {
     let bad = |why: String| {
-        invalid(key, format!("{key} '{value}': {why}; expected latitude|longitude|distance|unit, e.g. 53.8|-1.55|25|km"))
+        invalid(
+            key,
+            crate::tr!("fhir-near", name = key, value = value, why = why),
+        )
     };
     let parts: Vec<&str> = value.split('|').collect();
     if parts.len() < 2 || parts.len() > 4 {
-        return Err(bad("give two to four parts separated by |".into()));
+        return Err(bad(crate::tr!("fhir-near-parts")));
     }
     let lat: f64 = parts[0]
         .trim()
         .parse()
-        .map_err(|_| bad("the latitude is not a number".into()))?;
+        .map_err(|_| bad(crate::tr!("fhir-near-lat")))?;
     let lon: f64 = parts[1]
         .trim()
         .parse()
-        .map_err(|_| bad("the longitude is not a number".into()))?;
+        .map_err(|_| bad(crate::tr!("fhir-near-lon")))?;
     let at = Coordinates::new(lat, lon).map_err(bad)?;
     let unit = match parts.get(3).map(|u| u.trim()) {
         None | Some("") | Some("km") => DistanceUnit::Km,
         Some("[mi_i]") | Some("mi_i") | Some("mi") => DistanceUnit::Miles,
-        Some(other) => {
-            return Err(bad(format!(
-                "unit '{other}' is not supported; use km or [mi_i]"
-            )))
-        }
+        Some(other) => return Err(bad(crate::tr!("fhir-near-unit", unit = other))),
     };
     let radius = match parts.get(2).map(|d| d.trim()) {
         None | Some("") => DEFAULT_NEAR_KM,
         Some(d) => match d.parse::<f64>() {
             Ok(n) if n.is_finite() && n >= 0.0 => unit.km(n),
-            _ => return Err(bad("the distance is not a number of 0 or more".into())),
+            _ => return Err(bad(crate::tr!("fhir-near-distance"))),
         },
     };
     Ok((at, radius, unit))

@@ -353,6 +353,13 @@ async fn the_api_answers_in_welsh_when_asked() {
         fhir.to_string().contains("Yn derbyn pobl") || fhir.to_string().contains("oedran"),
         "{fhir}"
     );
+    let (_, outcome) = json_in(&server, "/fhir/Location/dim-lle", "cy").await;
+    assert!(
+        outcome
+            .to_string()
+            .contains("nid yw Location/dim-lle yn hysbys"),
+        "{outcome}"
+    );
     let (_, fhir_en) = json_in(&server, "/fhir/HealthcareService?_count=5", "en").await;
     assert!(!fhir_en.to_string().contains("Yn derbyn pobl"));
     let (_, topics) = json_in(&server, "/api/v1/treatment/induction", "cy").await;

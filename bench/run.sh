@@ -95,6 +95,7 @@ answer = lambda name: median("answer", name)  # µs
 for name, what in (("locate_point", "locate a point (its nation)"), ("build", "build the answer (nearest centres, views, links)"),
                    ("serialise", "write it as JSON (serde)"), ("whole", "all three")):
     out.write(f"nearest answer in process, shipped data: {what}\t{answer(name):.2f}\t\tµs (median, 1 000 points)\n")
+out.write(f"nearest answer in process, in Welsh, beside English\t{answer('whole_welsh'):.2f}\t{answer('whole'):.2f}\tµs (median; ratio: Welsh / English)\n")
 for key, what, size in (("spread", "100 000 spread through the table", 100_000), ("neighbours", "1 000 neighbours (cached)", 1_000)):
     out.write(f"find a postcode among 2.7 million in memory (binary search), {what}\t{median('postcode_lookup', key, size):.0f}\t\tns a lookup (median)\n")
 for name, what in (("look_up_name", "a place by name"), ("look_up_name_with_county", "a place by name and county"),
@@ -148,6 +149,7 @@ load() {
     [ -n "${2:-}" ] && script=(-s "$2")
     local header=()
     [ -n "${ACCEPT_ENCODING:-}" ] && header=(-H "Accept-Encoding: $ACCEPT_ENCODING")
+    [ -n "${ACCEPT_LANGUAGE:-}" ] && header+=(-H "Accept-Language: $ACCEPT_LANGUAGE")
     local pid="${CPU_PID:-$SERVER_PID}" before after
     before=$(cpu_ticks "$pid")
     wrk -t2 -c"${CONNECTIONS:-64}" -d"${ROUND_SECONDS:-10}s" --latency "${header[@]}" "${script[@]}" "http://127.0.0.1:$PORT$1" > "$WORK/wrk.txt"
@@ -214,7 +216,7 @@ awk -F, -v step=$(( ($(wc -l < "$WORK/baseline.csv") - 1) / 1000 )) 'NR > 1 && (
 sed -n '2,1001p' "$WORK/baseline.csv" | cut -d, -f3,4 > "$WORK/points.txt"
 BROWSER="gzip, deflate, br, zstd"
 declare -A RPS P99 ERR CPU
-names=(healthz points postcodes gzip brotli cold_points cold_postcodes cold_gzip cold_brotli)
+names=(healthz points postcodes gzip brotli welsh cold_points cold_postcodes cold_gzip cold_brotli cold_welsh)
 [ -n "$BEFORE" ] && names+=(before_healthz before_points before_postcodes before_gzip)
 for round in $(seq 1 "$ROUNDS"); do
     for name in "${names[@]}"; do
@@ -224,6 +226,8 @@ for round in $(seq 1 "$ROUNDS"); do
             postcodes) result=$(POSTCODES_FILE="$WORK/postcodes.txt" load "/" bench/postcodes.lua) ;;
             gzip) result=$(ACCEPT_ENCODING="gzip" POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
             brotli) result=$(ACCEPT_ENCODING="$BROWSER" POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
+            welsh) result=$(ACCEPT_LANGUAGE="cy" POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
+            cold_welsh) result=$(PORT=$COLD_PORT CPU_PID=$COLD_PID ACCEPT_LANGUAGE="cy" POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
             cold_points) result=$(PORT=$COLD_PORT CPU_PID=$COLD_PID POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
             cold_postcodes) result=$(PORT=$COLD_PORT CPU_PID=$COLD_PID POSTCODES_FILE="$WORK/postcodes.txt" load "/" bench/postcodes.lua) ;;
             cold_gzip) result=$(PORT=$COLD_PORT CPU_PID=$COLD_PID ACCEPT_ENCODING="gzip" POINTS_FILE="$WORK/points.txt" load "/" bench/points.lua) ;;
@@ -321,6 +325,8 @@ record "GET nearest, 1 000 different lat/lon points, plain" "$(median ${RPS[poin
 record "GET nearest by postcode, 1 000 postcodes spread through the table (loaded)" "$(median ${RPS[postcodes]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[postcodes]}) ms; errors ${ERR[postcodes]}"
 record "GET nearest, 1 000 points, Accept-Encoding: gzip" "$(median ${RPS[gzip]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[gzip]}) ms (at most 15 wanted); errors ${ERR[gzip]}"
 record "GET nearest, 1 000 points, Accept-Encoding as a browser sends it (brotli)" "$(median ${RPS[brotli]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[brotli]}) ms; errors ${ERR[brotli]}"
+record "GET nearest, 1 000 points, in Welsh (Accept-Language: cy) beside English" "$(median ${RPS[welsh]})" "$(median ${RPS[points]})" "requests/s (ratio: Welsh / English); p99 $(median ${P99[welsh]}) ms (at most 5 wanted); errors ${ERR[welsh]}"
+record "without the answer cache: GET nearest in Welsh beside English" "$(median ${RPS[cold_welsh]})" "$(median ${RPS[cold_points]})" "requests/s (ratio: Welsh / English); p99 $(median ${P99[cold_welsh]}) ms; server CPU $(median ${CPU[cold_welsh]}) µs a request; errors ${ERR[cold_welsh]}"
 for what in points postcodes gzip brotli; do
     record "without the answer cache (every answer built): GET nearest ($what)" "$(median ${RPS[cold_$what]})" "$h_rps" "requests/s vs /healthz; p99 $(median ${P99[cold_$what]}) ms; server CPU $(median ${CPU[cold_$what]}) µs a request; errors ${ERR[cold_$what]}"
 done

@@ -377,7 +377,9 @@ with open(sys.argv[2], "w") as out:
         ratio = ""
         if base:
             o, b = float(ours), float(base)
-            if "share" in unit:
+            if o == 0 or b == 0:
+                ratio = "same" if o == b else ""
+            elif "share" in unit:
                 ratio = f"{b / o:.2f}"
             elif "µs (" in unit and "scan" in unit:
                 ratio = f"{b / o:.0f}× faster"

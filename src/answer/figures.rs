@@ -82,6 +82,21 @@ fn latest(
         .max_by_key(|s| (s.last_year(), std::cmp::Reverse(s.period.len())))
 }
 
+/// The latest all-ages figure for all cancers, with or without non-melanoma skin cancer: the
+/// newest period wins, and of two for the same period the one that counts every cancer.
+fn latest_all_cancers(stats: &[RegistryStat], nation: Nation) -> Option<&RegistryStat> {
+    let of = |cancer: Cancer| {
+        latest(stats, nation, |s| {
+            s.cancer == cancer && s.age_band == "all_ages"
+        })
+    };
+    match (of(Cancer::AllCancers), of(Cancer::AllCancersExclNmsc)) {
+        (Some(all), Some(excl)) if excl.last_year() > all.last_year() => Some(excl),
+        (Some(all), _) => Some(all),
+        (None, excl) => excl,
+    }
+}
+
 /// A figure in words: `346,217 new diagnoses a year (all cancers, all ages, 2022)`.
 pub fn describe(f: &FigureView) -> String {
     let value = if f.value.fract() == 0.0 {
@@ -169,14 +184,7 @@ pub fn figures_for(
     let stats = &snapshot.stats;
     let mut figures = Vec::new();
     let mut missing = Vec::new();
-    let all = latest(stats, nation, |s| {
-        s.cancer == Cancer::AllCancers && s.age_band == "all_ages"
-    })
-    .or_else(|| {
-        latest(stats, nation, |s| {
-            s.cancer == Cancer::AllCancersExclNmsc && s.age_band == "all_ages"
-        })
-    });
+    let all = latest_all_cancers(stats, nation);
     match all {
         Some(s) => figures.push(FigureView::new(Some("all_cancers"), s)),
         None => missing.push(crate::tr!(
@@ -224,6 +232,42 @@ mod tests {
         assert_eq!(group_thousands(346217), "346,217");
         assert_eq!(group_thousands(51), "51");
         assert_eq!(group_thousands(1000), "1,000");
+    }
+
+    fn stat(period: &str, cancer: Cancer, value: f64) -> RegistryStat {
+        RegistryStat {
+            nation: Nation::Wales,
+            period: period.into(),
+            cancer,
+            age_band: "all_ages".into(),
+            sex: Sex::All,
+            measure: Measure::NewCasesPerYear,
+            value,
+            notes: String::new(),
+            provenance: crate::dataset::Provenance {
+                source: "https://example.org/".into(),
+                last_verified: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+                unverified: vec![],
+            },
+        }
+    }
+
+    #[test]
+    fn the_newest_all_cancers_figure_wins_whether_or_not_it_counts_skin_cancer() {
+        let older_all = stat("2015", Cancer::AllCancers, 1.0);
+        let newer_excl = stat("2021", Cancer::AllCancersExclNmsc, 2.0);
+        let stats = vec![older_all.clone(), newer_excl.clone()];
+        assert_eq!(latest_all_cancers(&stats, Nation::Wales), Some(&newer_excl));
+        // The same period both ways: the figure that counts every cancer.
+        let same_all = stat("2021", Cancer::AllCancers, 3.0);
+        let stats = vec![newer_excl.clone(), same_all.clone()];
+        assert_eq!(latest_all_cancers(&stats, Nation::Wales), Some(&same_all));
+        // Only one kind, or none.
+        assert_eq!(
+            latest_all_cancers(std::slice::from_ref(&older_all), Nation::Wales),
+            Some(&older_all)
+        );
+        assert_eq!(latest_all_cancers(&[older_all], Nation::Scotland), None);
     }
 
     #[test]

@@ -66,6 +66,15 @@ pub fn figure_value(f: &FigureView) -> String {
         .to_string()
 }
 
+/// What a figure's source does not confirm, in words (`the number, which cancers it counts`).
+pub fn figure_unverified(f: &FigureView) -> String {
+    f.unverified
+        .iter()
+        .map(|c| field_words(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What every page's frame needs: its language, the same page in each language (for the
 /// language link and `hreflang`), and the directory version.
 #[derive(Debug, Clone)]

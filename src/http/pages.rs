@@ -66,11 +66,11 @@ pub fn figure_value(f: &FigureView) -> String {
         .to_string()
 }
 
-/// What a figure's source does not confirm, in words (`the number, which cancers it counts`).
-pub fn figure_unverified(f: &FigureView) -> String {
-    f.unverified
+/// Unverified columns in words, for "not yet confirmed" notes (`phone, latitude`).
+pub fn fields_in_words(fields: &[String]) -> String {
+    fields
         .iter()
-        .map(|c| field_words(c))
+        .map(|f| field_words(f))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -425,12 +425,7 @@ impl CentrePage {
 
     /// The values no source confirms, in words.
     fn unverified_fields(&self) -> String {
-        self.centre
-            .unverified
-            .iter()
-            .map(|f| field_words(f))
-            .collect::<Vec<_>>()
-            .join(", ")
+        fields_in_words(&self.centre.unverified)
     }
 
     fn directions_to(&self) -> String {

@@ -2,7 +2,7 @@
 //! and messages beside the fields, kept input, escaping, and HTML 404s. (The `browser` module
 //! drives a real browser.)
 
-use crate::support::{TestDb, TestServer};
+use crate::support::{shipped_text, TestDb, TestServer};
 
 async fn page(server: &TestServer, path: &str) -> (u16, String) {
     let response = server.get_with(path, &[("Accept", "text/html")]).await;
@@ -203,6 +203,17 @@ async fn centre_treatment_registry_and_referral_pages() {
     assert!(html.contains("Manchester"));
     assert!(html.contains("<dt>Source</dt>"));
     assert!(html.contains("Who records this cancer"));
+
+    // A value no source confirms is named, in words, with what to do about it.
+    let mut centres = shipped_text("centres.csv");
+    centres.push_str("cc-test-unconfirmed,cancer_centre,Test centre,Test Hospital,Test Trust,2 Test Road,Cardiff,CF14 2TL,wales,51.5162,-3.2306,029 2061 5888,,,,,chemotherapy,,,https://example.org/source,2026-11-28,phone;lat;lon\n");
+    let out = db.import_stdin("centres", &centres);
+    assert_eq!(out.code, 0, "{out:?}");
+    server.reload();
+    let (status, html) = page(&server, "/centres/cc-test-unconfirmed").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<dt>Not yet confirmed</dt>"), "{html}");
+    assert!(html.contains("phone, latitude, longitude: ask the hospital to confirm these."));
 
     let (status, html) = page(&server, "/treatment").await;
     assert_eq!(status, 200);

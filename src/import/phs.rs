@@ -1,7 +1,8 @@
 //! Public Health Scotland's open-data cancer incidence files, read as published
 //! (<https://www.opendata.nhs.scot/dataset/annual-cancer-incidence>): the Scotland-level file
-//! (a `Country` column) or a health-board file (an `HB` column, summed over all of Scotland's
-//! areas). Their figures become `registry_stats` rows for Scotland: new cases a year of all
+//! (a `Country` column), a health-board file (an `HB` column, summed over all of Scotland's
+//! areas) or a cancer network region file (a `Region` column, summed over Scotland's three
+//! regions). Their figures become `registry_stats` rows for Scotland: new cases a year of all
 //! cancers (PHS's "All cancer types", which leaves out non-melanoma skin cancer), leukaemias
 //! and acute lymphoblastic leukaemia, at all ages, 0-14 and 15-24, for all, male and female.
 //! `import registry_stats <file>` recognises such a file by its header and replaces only the
@@ -33,6 +34,10 @@ const HEALTH_BOARD_AREAS: [&str; 12] = [
     "S08000031",
     "S08000032",
 ];
+
+/// Scotland's regional cancer networks (North, South East and West of Scotland): a region
+/// file's rows for all three make Scotland.
+const REGIONS: usize = 3;
 
 /// Whether a file is a PHS cancer incidence file (by its header).
 pub fn is_phs_incidence(bytes: &[u8]) -> bool {
@@ -111,13 +116,14 @@ pub fn figures(
         })?
         .clone();
     let at = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let (area_at, level) = match (at("Country"), at("HB")) {
-        (Some(i), _) => (i, "Scotland-level"),
-        (None, Some(i)) => (i, "health-board"),
-        (None, None) => {
+    let (area_at, level) = match (at("Country"), at("HB"), at("Region")) {
+        (Some(i), _, _) => (i, "Scotland-level"),
+        (None, Some(i), _) => (i, "health-board"),
+        (None, None, Some(i)) => (i, "cancer network region"),
+        (None, None, None) => {
             return Err(vec![RowError::at_line(
                 1,
-                "a PHS incidence file has a Country or an HB column; this one has neither",
+                "a PHS incidence file has a Country, an HB or a Region column; this one has none of them",
             )])
         }
     };
@@ -209,6 +215,16 @@ pub fn figures(
             ));
         }
     }
+    if level == "cancer network region" && whole_scotland && areas.len() != REGIONS {
+        errors.push(RowError::at_line(
+            1,
+            format!(
+                "this region file holds {} region(s) ({}), not Scotland's {REGIONS} cancer network regions; Scotland's figures are the sum of the three: import the whole file, or PHS's Scotland-level file",
+                areas.len(),
+                areas.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -238,7 +254,11 @@ pub fn figures(
                 format!("{per_year}"),
                 format!(
                     "New registrations a year in {period} ({count} over {n} year(s), {level} file{}); {what}.",
-                    if level == "health-board" { ", summed over Scotland's areas" } else { "" }
+                    match level {
+                        "health-board" => ", summed over Scotland's areas",
+                        "cancer network region" => ", summed over Scotland's three regions",
+                        _ => "",
+                    }
                 ),
                 DATASET_PAGE.to_string(),
                 today.to_string(),
@@ -343,6 +363,55 @@ mod tests {
             .iter()
             .all(|r| r[0] == "scotland" && r[1] == "2015-2019" && r[5] == "new_cases_per_year"));
         assert_eq!(rows.len(), 3 * 3 * 3, "3 cancers x 3 sexes x 3 age bands");
+    }
+
+    /// The extract laid out as a cancer network region file: its three boards become three
+    /// regions (a layout test; the counts are the boards', not the regions').
+    fn as_region_file(regions: &[(&str, &str)]) -> Vec<u8> {
+        let text = String::from_utf8_lossy(strip_bom(EXTRACT)).replacen("HB,", "Region,", 1);
+        text.lines()
+            .filter_map(|line| {
+                if line.starts_with("Region,") {
+                    return Some(line.to_string());
+                }
+                let (code, rest) = line.split_once(',')?;
+                let (_, name) = regions.iter().find(|(c, _)| *c == code)?;
+                Some(format!("{name},{rest}"))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes()
+    }
+
+    #[test]
+    fn a_region_file_is_summed_over_scotlands_three_regions_and_a_partial_one_refused() {
+        let three = [
+            ("S08000016", "South East of Scotland"),
+            ("S08000024", "North of Scotland"),
+            ("S08000031", "West of Scotland"),
+        ];
+        let regions = figures(&as_region_file(&three), "2026-12-07", true).unwrap();
+        let boards = figures(EXTRACT, "2026-12-07", false).unwrap();
+        assert_eq!(regions.len(), boards.len());
+        for (r, b) in regions.iter().zip(&boards) {
+            assert_eq!(r[..7], b[..7], "same figures, summed the same way");
+            assert!(
+                r[7].contains("cancer network region file, summed over Scotland's three regions")
+            );
+        }
+        let errors = figures(&as_region_file(&three[..2]), "2026-12-07", true).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .message
+                .contains("holds 2 region(s) (North of Scotland, South East of Scotland)"),
+            "{}",
+            errors[0].message
+        );
+        let neither = figures(b"Board,CancerSite,Sex,Year\n", "2026-12-07", true).unwrap_err();
+        assert!(neither[0]
+            .message
+            .contains("a Country, an HB or a Region column"));
     }
 
     #[test]

@@ -318,8 +318,39 @@ mod tests {
     const EXTRACT: &[u8] =
         include_bytes!("../../tests/fixtures/registries/phs_opendata_inc1519comb_hb_extract.csv");
 
+    const SCOTLAND_EXTRACT: &[u8] =
+        include_bytes!("../../tests/fixtures/registries/phs_opendata_inc9721_scotland_extract.csv");
+
+    #[test]
+    fn the_scotland_level_file_is_read_as_published() {
+        let rows = figures(SCOTLAND_EXTRACT, "2026-12-07", true).unwrap();
+        let find = |period: &str, band: &str, sex: &str| {
+            rows.iter()
+                .find(|r| {
+                    r[1] == period && r[2] == "all_cancers_excl_nmsc" && r[3] == band && r[4] == sex
+                })
+                .map(|r| r[6].as_str())
+        };
+        // Single years: the counts map straight across.
+        assert_eq!(find("2021", "all_ages", "all"), Some("35379"));
+        assert_eq!(find("2021", "all_ages", "male"), Some("17600"));
+        // The file spells women "Females" (and men "Male").
+        assert_eq!(find("2021", "all_ages", "female"), Some("17779"));
+        assert_eq!(find("2021", "0-14", "all"), Some("126"), "59 + 34 + 33");
+        assert_eq!(find("2021", "15-24", "all"), Some("164"), "63 + 101");
+        assert_eq!(find("2020", "all_ages", "all"), Some("30863"));
+        // Bladder is not one of the dataset's cancers: skipped, not an error.
+        assert_eq!(
+            rows.len(),
+            3 * 3 + 3,
+            "2021 x 3 sexes x 3 bands, 2020 x all x 3 bands"
+        );
+        assert!(rows.iter().all(|r| r[7].contains("Scotland-level file")));
+    }
+
     #[test]
     fn the_published_file_is_recognised_by_its_header() {
+        assert!(is_phs_incidence(SCOTLAND_EXTRACT));
         assert!(is_phs_incidence(EXTRACT));
         assert!(!is_phs_incidence(b"nation,period,cancer\n"));
     }

@@ -233,4 +233,22 @@ fn a_registrys_own_download_is_read_as_published_and_a_partial_one_refused() {
         before,
         "nothing changed"
     );
+
+    // The Scotland-level file, as published: its figures join the dataset, the rest stays.
+    let fixture = crate::support::repo_path(
+        "tests/fixtures/registries/phs_opendata_inc9721_scotland_extract.csv",
+    );
+    let out = db.cli(&["import", "registry_stats", fixture.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let after = db.cli(&["export", "registry_stats"]).stdout;
+    assert!(
+        after.lines().any(|l| l.starts_with(
+            "scotland,2021,all_cancers_excl_nmsc,all_ages,female,new_cases_per_year,17779,"
+        ) && l
+            .contains("https://www.opendata.nhs.scot/dataset/annual-cancer-incidence")),
+        "{after}"
+    );
+    for line in before.lines().skip(1) {
+        assert!(after.contains(line), "kept: {line}");
+    }
 }

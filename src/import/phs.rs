@@ -39,6 +39,58 @@ const HEALTH_BOARD_AREAS: [&str; 12] = [
 /// file's rows for all three make Scotland.
 const REGIONS: usize = 3;
 
+/// How a file lays out Scotland: one row for the whole country, or areas to be summed.
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    Scotland,
+    HealthBoards,
+    Regions,
+}
+
+impl Layout {
+    /// The file's kind, as the figures' notes name it.
+    fn label(self) -> &'static str {
+        match self {
+            Layout::Scotland => "Scotland-level",
+            Layout::HealthBoards => "health-board",
+            Layout::Regions => "cancer network region",
+        }
+    }
+
+    /// What the figures were summed over, for the notes.
+    fn summed_over(self) -> &'static str {
+        match self {
+            Layout::Scotland => "",
+            Layout::HealthBoards => ", summed over Scotland's areas",
+            Layout::Regions => ", summed over Scotland's three regions",
+        }
+    }
+
+    /// Why the areas seen do not make all of Scotland, if they do not.
+    fn incomplete(self, areas: &BTreeSet<String>) -> Option<String> {
+        match self {
+            Layout::Scotland => None,
+            Layout::HealthBoards => {
+                let lacking: Vec<&str> = HEALTH_BOARD_AREAS
+                    .iter()
+                    .copied()
+                    .filter(|a| !areas.contains(*a))
+                    .collect();
+                (!lacking.is_empty()).then(|| format!(
+                    "this health-board file holds {} of Scotland's 12 areas (missing: {}); Scotland's figures are the sum of all of them: import the whole file, or PHS's Scotland-level file",
+                    12 - lacking.len(),
+                    lacking.join(", ")
+                ))
+            }
+            Layout::Regions => (areas.len() != REGIONS).then(|| format!(
+                "this region file holds {} region(s) ({}), not Scotland's {REGIONS} cancer network regions; Scotland's figures are the sum of the three: import the whole file, or PHS's Scotland-level file",
+                areas.len(),
+                areas.iter().cloned().collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+}
+
 /// Whether a file is a PHS cancer incidence file (by its header).
 pub fn is_phs_incidence(bytes: &[u8]) -> bool {
     let first = strip_bom(bytes)
@@ -116,10 +168,10 @@ pub fn figures(
         })?
         .clone();
     let at = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let (area_at, level) = match (at("Country"), at("HB"), at("Region")) {
-        (Some(i), _, _) => (i, "Scotland-level"),
-        (None, Some(i), _) => (i, "health-board"),
-        (None, None, Some(i)) => (i, "cancer network region"),
+    let (area_at, layout) = match (at("Country"), at("HB"), at("Region")) {
+        (Some(i), _, _) => (i, Layout::Scotland),
+        (None, Some(i), _) => (i, Layout::HealthBoards),
+        (None, None, Some(i)) => (i, Layout::Regions),
         (None, None, None) => {
             return Err(vec![RowError::at_line(
                 1,
@@ -162,7 +214,7 @@ pub fn figures(
             }
         };
         let area = record.get(area_at).unwrap_or_default().trim().to_string();
-        if level == "Scotland-level" && area != SCOTLAND {
+        if layout == Layout::Scotland && area != SCOTLAND {
             continue;
         }
         let (Some(cancer), Some(sex)) = (
@@ -198,32 +250,10 @@ pub fn figures(
             *sums.entry((cancer, sex, period.clone(), band)).or_default() += total;
         }
     }
-    if level == "health-board" && whole_scotland {
-        let lacking: Vec<&str> = HEALTH_BOARD_AREAS
-            .iter()
-            .copied()
-            .filter(|a| !areas.contains(*a))
-            .collect();
-        if !lacking.is_empty() {
-            errors.push(RowError::at_line(
-                1,
-                format!(
-                    "this health-board file holds {} of Scotland's 12 areas (missing: {}); Scotland's figures are the sum of all of them: import the whole file, or PHS's Scotland-level file",
-                    12 - lacking.len(),
-                    lacking.join(", ")
-                ),
-            ));
+    if whole_scotland {
+        if let Some(message) = layout.incomplete(&areas) {
+            errors.push(RowError::at_line(1, message));
         }
-    }
-    if level == "cancer network region" && whole_scotland && areas.len() != REGIONS {
-        errors.push(RowError::at_line(
-            1,
-            format!(
-                "this region file holds {} region(s) ({}), not Scotland's {REGIONS} cancer network regions; Scotland's figures are the sum of the three: import the whole file, or PHS's Scotland-level file",
-                areas.len(),
-                areas.iter().cloned().collect::<Vec<_>>().join(", ")
-            ),
-        ));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -253,12 +283,9 @@ pub fn figures(
                 "new_cases_per_year".to_string(),
                 format!("{per_year}"),
                 format!(
-                    "New registrations a year in {period} ({count} over {n} year(s), {level} file{}); {what}.",
-                    match level {
-                        "health-board" => ", summed over Scotland's areas",
-                        "cancer network region" => ", summed over Scotland's three regions",
-                        _ => "",
-                    }
+                    "New registrations a year in {period} ({count} over {n} year(s), {} file{}); {what}.",
+                    layout.label(),
+                    layout.summed_over()
                 ),
                 DATASET_PAGE.to_string(),
                 today.to_string(),
